@@ -19,6 +19,10 @@ export interface SpecIssue {
 	readonly message: string;
 	/** The value found at `path`, when there is one. */
 	readonly value?: unknown;
+	/** Character offset in the spec text, for problems that have no JSON path (invalid JSON). */
+	readonly offset?: number;
+	/** Length in characters of the text at `offset`. */
+	readonly length?: number;
 }
 
 /** Formats a JSON path as `$.training.alpha` or `$.data.x[3][1]`. */

@@ -60,6 +60,16 @@ export type DataSource =
 			readonly target: string;
 			readonly features: readonly string[];
 			readonly standardized: boolean;
+			/** Mean of each feature column over the used rows, before standardizing. */
+			readonly featureMeans?: readonly number[];
+			/** Population standard deviation (divisor n) of each feature column over the used rows. */
+			readonly featureStds?: readonly number[];
+			/** Mean of the target column over the used rows. */
+			readonly targetMean?: number;
+			/** Population standard deviation of the target column over the used rows. */
+			readonly targetStd?: number;
+			/** Rows skipped because of a missing value (`data.missing: "drop"`). */
+			readonly droppedRows?: number;
 	  };
 
 /** Training data after loading: `x` is n x d (empty rows for the quadratic), `y` has n * outputs entries. */
@@ -102,4 +112,62 @@ export interface ResolvedSpec {
 	readonly solver: ResolvedSolver;
 	/** Optional α range for the sweep command. */
 	readonly sweep?: { readonly from: number; readonly to: number; readonly count: number };
+}
+
+/** Raw `model` object as written, before defaults (see the JSON Schema for each default). */
+export type RawModelSpec =
+	| { readonly type: 'quadratic'; readonly a: number; readonly b: number; readonly w0: number }
+	| { readonly type: 'linear'; readonly w0?: readonly number[] }
+	| {
+			readonly type: 'mlp';
+			readonly widths: readonly number[];
+			readonly activation: Activation;
+			readonly bias?: boolean;
+			readonly parametrization?: Parametrization;
+			readonly centering?: Centering;
+			readonly init?: { readonly seed?: number; readonly weights?: MlpWeights };
+	  };
+
+/** Raw `data.teacher` object: a seeded synthetic data set. */
+export interface RawTeacherSpec {
+	readonly inputs: number;
+	readonly seed?: number;
+	readonly function?: 'sinProjection' | 'mlp';
+	readonly dimension?: number;
+	readonly width?: number;
+	readonly noise?: number;
+}
+
+/** Raw `data` object: explicit `x`/`y`, a `teacher`, or a `file` with its column options. */
+export interface RawDataSpec {
+	readonly x?: readonly (readonly number[])[];
+	readonly y?: readonly (number | readonly number[])[];
+	readonly teacher?: RawTeacherSpec;
+	readonly file?: string;
+	readonly target?: string;
+	readonly features?: readonly string[];
+	readonly standardize?: boolean;
+	readonly limit?: number;
+	readonly missing?: 'error' | 'drop';
+}
+
+/** Raw `analysis.times`: explicit times or a count and spacing. */
+export type RawTimesSpec =
+	| readonly number[]
+	| { readonly count?: number; readonly spacing?: 'log' | 'linear' };
+
+/** A spec as written in a `*.ntk.json` file or a tagged TypeScript object literal. */
+export interface RawSpec {
+	readonly name?: string;
+	readonly description?: string;
+	readonly model: RawModelSpec;
+	readonly data: RawDataSpec;
+	readonly training: { readonly alpha: number; readonly T: number; readonly loss?: LossKind };
+	readonly analysis?: {
+		readonly epsilon?: number;
+		readonly relative?: boolean;
+		readonly times?: RawTimesSpec;
+	};
+	readonly solver?: { readonly method?: SolverMethod; readonly rtol?: number; readonly maxSteps?: number };
+	readonly sweep?: { readonly alpha: { readonly from: number; readonly to: number; readonly count: number } };
 }
