@@ -10,6 +10,8 @@ const node = {
 	format: 'cjs',
 	target: 'node20',
 	external: ['vscode'],
+	// jsonc-parser's `main` is a UMD build whose internal requires esbuild cannot follow.
+	mainFields: ['module', 'main'],
 	minify: production,
 	sourcemap: !production,
 	logLevel: 'warning',
@@ -17,7 +19,16 @@ const node = {
 
 const builds = [
 	{ ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-	{ ...node, entryPoints: { extension: 'extension/extension.ts', worker: 'extension/worker.ts' }, outdir: 'dist' },
+	{
+		...node,
+		// tsReader.js contains the TypeScript compiler; the worker loads it only for TypeScript specs.
+		entryPoints: {
+			extension: 'extension/extension.ts',
+			worker: 'extension/worker.ts',
+			tsReader: 'extension/tsReader.ts',
+		},
+		outdir: 'dist',
+	},
 	{
 		bundle: true,
 		platform: 'browser',
