@@ -8,7 +8,7 @@ import type { JsonPath, SpecIssue } from '../errors';
 import { closestMatch } from './closestKey';
 import { cellOf, parseCsvTable, parseJsonTable, TableFormatError } from './dataTable';
 import type { Cell, Table, TableRow } from './dataTable';
-import { errorIssue } from './issues';
+import { errorIssue, warningIssue } from './issues';
 import { INVALID_UTF8_CODE } from './options';
 import type { SpecLoadOptions } from './options';
 import { extensionOf, isAbsolutePath, isInside, resolvePath } from './paths';
@@ -134,6 +134,7 @@ function buildData(table: Table, settings: FileDataSettings): FileDataResult {
 	if (!Array.isArray(features)) {
 		return fail(features as SpecIssue);
 	}
+	const warnings = settings.features === undefined ? mixedColumnWarnings(table, target, file) : [];
 
 	const columns = [...features, target];
 	const extracted = extractRows(table, columns, settings);
@@ -144,7 +145,8 @@ function buildData(table: Table, settings: FileDataSettings): FileDataResult {
 		const message = `Every row of the data file "${file}" misses a value in the used columns. Fill in the values or choose other columns.`;
 		return fail(errorIssue([...DATA, 'file'], 'dataFileEmpty', message, file));
 	}
-	return finishData(extracted.rows, features, target, settings, extracted.dropped);
+	const result = finishData(extracted.rows, features, target, settings, extracted.dropped);
+	return { ...result, issues: [...warnings, ...result.issues] } as FileDataResult;
 }
 
 function selectTarget(table: Table, settings: FileDataSettings): string | SpecIssue {
@@ -184,6 +186,25 @@ function selectFeatures(
 		}
 	}
 	return [...settings.features];
+}
+
+/**
+ * Warns about columns left out of the automatic feature list although some of their cells are
+ * numbers, because a single text cell (for example `0x10` or `n/a`) excludes the whole column.
+ */
+function mixedColumnWarnings(table: Table, target: string, file: string): SpecIssue[] {
+	const warnings: SpecIssue[] = [];
+	for (const name of table.columns.filter((column) => column !== target)) {
+		const cells = table.rows.map((row) => ({ row, cell: cellOf(row, name) }));
+		const firstText = cells.find(({ cell }) => cell !== null && typeof cell !== 'number' && cell.problem === 'text');
+		if (firstText === undefined || !cells.some(({ cell }) => typeof cell === 'number')) {
+			continue;
+		}
+		const text = (firstText.cell as { readonly text: string }).text;
+		const message = `The column "${name}" of "${file}" is not used as a feature because ${firstText.row.label} has the text "${text}". Fix the value, or list the feature columns in data.features.`;
+		warnings.push(warningIssue([...DATA, 'file'], 'dataColumnSkipped', message, name));
+	}
+	return warnings;
 }
 
 function unknownColumn(path: JsonPath, name: string, table: Table, file: string): SpecIssue {
@@ -287,7 +308,7 @@ function finishData(
 		}
 		for (const row of rows) {
 			row.forEach((value, i) => {
-				row[i] = (value - statistics[i].mean) / statistics[i].std;
+				row[i] = standardizeValue(value, statistics[i]);
 			});
 		}
 	}
@@ -318,18 +339,42 @@ function finishData(
 function columnStatistics(rows: readonly number[][], width: number): ColumnStatistics[] {
 	const statistics: ColumnStatistics[] = [];
 	for (let column = 0; column < width; column++) {
-		let sum = 0;
-		for (const row of rows) {
-			sum += row[column];
+		const plain = scaledStatistics(rows, column, 1);
+		if (Number.isFinite(plain.mean) && Number.isFinite(plain.std)) {
+			statistics.push(plain);
+			continue;
 		}
-		const mean = sum / rows.length;
-		let squares = 0;
-		for (const row of rows) {
-			squares += (row[column] - mean) ** 2;
-		}
-		statistics.push({ mean, std: Math.sqrt(squares / rows.length) });
+		const scale = rows.reduce((max, row) => Math.max(max, Math.abs(row[column])), 0);
+		const scaled = scaledStatistics(rows, column, scale);
+		statistics.push({ mean: scaled.mean * scale, std: scaled.std * scale });
 	}
 	return statistics;
+}
+
+/**
+ * Mean and standard deviation of one column divided by `scale`. Dividing by the column's largest
+ * magnitude keeps sums of entries near 1e300 from overflowing.
+ */
+function scaledStatistics(rows: readonly number[][], column: number, scale: number): ColumnStatistics {
+	let sum = 0;
+	for (const row of rows) {
+		sum += row[column] / scale;
+	}
+	const mean = sum / rows.length;
+	let squares = 0;
+	for (const row of rows) {
+		squares += (row[column] / scale - mean) ** 2;
+	}
+	return { mean, std: Math.sqrt(squares / rows.length) };
+}
+
+/** Computes `(value - mean) / std`, dividing first when the difference would overflow. */
+function standardizeValue(value: number, column: ColumnStatistics): number {
+	const centered = value - column.mean;
+	if (Number.isFinite(centered)) {
+		return centered / column.std;
+	}
+	return value / column.std - column.mean / column.std;
 }
 
 function fail(issue: SpecIssue): FileDataResult {

@@ -154,7 +154,10 @@ function resolveSpecData(
 	if (data === undefined) {
 		return undefined;
 	}
-	const sizeIssue = checkLinearStart(model, data) ?? checkModelMemory(data.inputCount, data.x[0].length);
+	const sizeIssue =
+		checkLinearStart(model, data) ??
+		checkTargetScale(data) ??
+		checkModelMemory(data.inputCount, data.x[0].length);
 	if (sizeIssue !== undefined) {
 		issues.push(sizeIssue);
 		return undefined;
@@ -185,6 +188,21 @@ function checkLinearStart(model: PartialModel, data: ResolvedData): SpecIssue | 
 	}
 	const message = `w0 must have one entry per input feature (${data.x[0].length}), got ${model.w0.length}. Match the length of a data.x row, or remove w0 to start from zeros.`;
 	return errorIssue(['model', 'w0'], 'shape', message, model.w0);
+}
+
+/**
+ * Rejects targets whose sum of squares overflows a double (any |y| above about 1.3e154), because
+ * R0 = ||r0||^2 / 2 with r0 = y* - alpha h(w0) would then be infinite and every bound undefined.
+ */
+function checkTargetScale(data: ResolvedData): SpecIssue | undefined {
+	const sumOfSquares = data.y.reduce((sum, value) => sum + value * value, 0);
+	if (Number.isFinite(sumOfSquares)) {
+		return undefined;
+	}
+	const largest = data.y.reduce((max, value) => Math.max(max, Math.abs(value)), 0);
+	const path: JsonPath = data.source.kind === 'file' ? ['data', 'target'] : ['data', 'y'];
+	const message = `The targets are too large: their sum of squares ||y*||^2 overflows a double (the largest |y| is ${largest.toPrecision(3)}). Rescale the targets so that each |y| is below about 1e150.`;
+	return errorIssue(path, 'range', message);
 }
 
 function finishModel(model: PartialModel, data: ResolvedData): ModelSpec {

@@ -276,7 +276,7 @@ function resolveFileSource(
 		const source = loaded.data.source;
 		const features = source.kind === 'file' ? source.features.join(', ') : '';
 		const message = `The data file gives ${d} features (${features}) but ${expected.source} is ${expected.value}. Make the input dimension agree, or list the features in data.features.`;
-		return failure(errorIssue([...DATA, 'features'], 'shape', message));
+		return { value: undefined, issues: [...loaded.issues, errorIssue([...DATA, 'features'], 'shape', message)] };
 	}
 	return { value: loaded.data, issues: loaded.issues };
 }
