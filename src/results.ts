@@ -77,8 +77,11 @@ export interface BoundSeries {
 	readonly proposition11: readonly (number | null)[];
 	/** Weight movement, `sqrt(t R0) / alpha`. */
 	readonly weightMovement: readonly number[];
-	/** Theorem 1.3 lower bound `min(kappa / 5, 1 / 5) sqrt(R0)`, only for the converse model. */
-	readonly converseLower?: readonly number[];
+	/**
+	 * Theorem 1.3 lower bound `min(kappa / 5, 1 / 5) sqrt(R0)`, only for the converse model. It holds
+	 * at t = T only (the model's a = 1/sqrt(T) is built for T), so the other entries are null.
+	 */
+	readonly converseLower?: readonly (number | null)[];
 }
 
 export interface SolverStatistics {

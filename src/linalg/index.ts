@@ -1,0 +1,11 @@
+/** Dense linear algebra used by the simulation: Gram matrices, eigendecompositions, products. */
+export { symmetricEigen } from './symmetricEigen';
+export type { SymmetricEigen, SymmetricEigenOptions } from './symmetricEigen';
+export { gramMatrix, productWithTranspose } from './gramMatrix';
+export {
+	norm2,
+	multiply,
+	multiplyTransposed,
+	isAllFinite,
+	spectralNormFromEigenvalues,
+} from './vector';

@@ -1,0 +1,114 @@
+/**
+ * Dense vector and matrix-vector kernels on row-major `Float64Array`s. They do not check shapes:
+ * callers pass consistent lengths.
+ */
+
+/**
+ * Computes the Euclidean norm without overflow or underflow of the squares, by scaling with the
+ * largest absolute entry (as LAPACK's `dnrm2` does).
+ *
+ * @param vector - x
+ * @param start - first index (default 0)
+ * @param end - one past the last index (default `vector.length`)
+ * @returns `||x||_2`; NaN when an entry is NaN
+ */
+export function norm2(vector: ArrayLike<number>, start = 0, end = vector.length): number {
+	let scale = 0;
+	for (let i = start; i < end; i++) {
+		const magnitude = Math.abs(vector[i]);
+		if (magnitude > scale || Number.isNaN(magnitude)) {
+			scale = magnitude;
+		}
+	}
+	if (scale === 0 || !Number.isFinite(scale)) {
+		return scale;
+	}
+	let sum = 0;
+	for (let i = start; i < end; i++) {
+		const scaled = vector[i] / scale;
+		sum += scaled * scaled;
+	}
+	return scale * Math.sqrt(sum);
+}
+
+/**
+ * Computes `out = A x` for a row-major rows x columns matrix A.
+ *
+ * @param matrix - A
+ * @param rows - number of rows of A
+ * @param columns - number of columns of A
+ * @param x - vector of length `columns`
+ * @param out - destination of length `rows`
+ * @returns `out`
+ */
+export function multiply(
+	matrix: Float64Array,
+	rows: number,
+	columns: number,
+	x: ArrayLike<number>,
+	out: Float64Array,
+): Float64Array {
+	for (let i = 0; i < rows; i++) {
+		const offset = i * columns;
+		let sum = 0;
+		for (let k = 0; k < columns; k++) {
+			sum += matrix[offset + k] * x[k];
+		}
+		out[i] = sum;
+	}
+	return out;
+}
+
+/**
+ * Computes `out = A^T x` for a row-major rows x columns matrix A, reading A row by row.
+ *
+ * @param matrix - A
+ * @param rows - number of rows of A
+ * @param columns - number of columns of A
+ * @param x - vector of length `rows`
+ * @param out - destination of length `columns`
+ * @returns `out`
+ */
+export function multiplyTransposed(
+	matrix: Float64Array,
+	rows: number,
+	columns: number,
+	x: ArrayLike<number>,
+	out: Float64Array,
+): Float64Array {
+	out.fill(0, 0, columns);
+	for (let i = 0; i < rows; i++) {
+		const offset = i * columns;
+		const xi = x[i];
+		if (xi === 0) {
+			continue;
+		}
+		for (let k = 0; k < columns; k++) {
+			out[k] += matrix[offset + k] * xi;
+		}
+	}
+	return out;
+}
+
+/** Returns true when every entry is finite. */
+export function isAllFinite(vector: ArrayLike<number>): boolean {
+	for (let i = 0; i < vector.length; i++) {
+		if (!Number.isFinite(vector[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/**
+ * Computes the spectral norm `max |lambda_k|` of a symmetric matrix from its eigenvalues.
+ *
+ * @param values - eigenvalues in ascending order
+ * @returns `max(|values[0]|, |values[n - 1]|)`, 0 for an empty list
+ */
+export function spectralNormFromEigenvalues(values: Float64Array): number {
+	if (values.length === 0) {
+		return 0;
+	}
+	return Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
+}

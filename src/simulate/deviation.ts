@@ -1,0 +1,273 @@
+import { SimulationError } from '../errors';
+import type { SymmetricEigen } from '../linalg';
+import { multiply, multiplyTransposed, norm2 } from '../linalg';
+import type { LinearFlow } from './linearFlow';
+import type { PreparedProblem } from './problem';
+
+/**
+ * The kernel an exponential integrator treats exactly: `K_ref = J_ref J_ref^T` with its
+ * eigendecomposition, taken at some point of the trajectory.
+ */
+export interface ReferenceKernel {
+	/** Sum-loss time at which J_ref was taken. */
+	readonly time: number;
+	/** J_ref - J0, row-major n x p, or null when the reference is K0 itself. */
+	readonly jacobianOffset: Float64Array | null;
+	/** J_ref, row-major n x p. */
+	readonly jacobian: Float64Array;
+	readonly eigen: SymmetricEigen;
+}
+
+/**
+ * The flow written as its deviation from the linearized flow, so that E(t) keeps its relative
+ * accuracy when it is small (E shrinks like 1/alpha). With `u = alpha (w - w0)`,
+ * `e = r - rbar` (so E = ||e||) and `d = u - ubar`, gradient flow
+ * `dw/dt = (1/alpha) J(w)^T r`, `dr/dt = -K_t r` becomes, exactly,
+ *
+ * ```tex
+ * \dot e = -K_t e - (K_t - K_0) \bar r(t), \qquad
+ * \dot d = J_0^\top e + (J_t - J_0)^\top (\bar r(t) + e), \qquad
+ * J_t = Dh\big(w_0 + (\bar u(t) + d) / \alpha\big)
+ * ```
+ *
+ * The state vector is `y = [e; d]` (length n + p). With `D = J_t - J0` every kernel difference is
+ * expanded without cancellation, `(K_t - K0) v = J0 (D^T v) + D (J_t^T v)`, and `K_t v` is
+ * `J_t (J_t^T v)`: each evaluation costs one Jacobian and a few n p products, never n^2 p.
+ */
+export class DeviationSystem {
+	readonly n: number;
+	readonly p: number;
+	readonly alpha: number;
+	/** ||r0||, the scale of the residual. */
+	readonly initialResidualNorm: number;
+	/** Jacobian evaluations so far. */
+	jacobianEvaluations = 0;
+	/** rbar at the last loaded time. */
+	readonly linearResidual: Float64Array;
+	/** ubar at the last loaded time. */
+	readonly linearDisplacement: Float64Array;
+	/** D = J_t - J0 at the last loaded state. */
+	readonly jacobianOffset: Float64Array;
+
+	private readonly problem: PreparedProblem;
+	private readonly flow: LinearFlow;
+	private readonly delta: Float64Array;
+	private readonly weights: Float64Array;
+	private readonly s1: Float64Array;
+	private readonly s2: Float64Array;
+	private readonly s3: Float64Array;
+	private readonly s4: Float64Array;
+	private readonly sumP: Float64Array;
+	private readonly tempN: Float64Array;
+	private changeStorage: Float64Array | undefined;
+
+	constructor(problem: PreparedProblem, flow: LinearFlow, alpha: number) {
+		this.problem = problem;
+		this.flow = flow;
+		this.alpha = alpha;
+		this.initialResidualNorm = Math.sqrt(flow.coefficients.reduce((sum, c) => sum + c * c, 0));
+		const n = (this.n = problem.outputCount);
+		const p = (this.p = problem.parameterCount);
+		this.linearResidual = new Float64Array(n);
+		this.linearDisplacement = new Float64Array(p);
+		this.jacobianOffset = new Float64Array(n * p);
+		this.delta = new Float64Array(p);
+		this.weights = new Float64Array(p);
+		this.s1 = new Float64Array(p);
+		this.s2 = new Float64Array(p);
+		this.s3 = new Float64Array(p);
+		this.s4 = new Float64Array(p);
+		this.sumP = new Float64Array(p);
+		this.tempN = new Float64Array(n);
+	}
+
+	/**
+	 * Computes rbar(t), ubar(t) and D = J_t - J0 for the state y, using the model's
+	 * `jacobianDifference` when it has one (no cancellation) and `J(w) - J0` otherwise.
+	 */
+	load(t: number, y: Float64Array): void {
+		const { n, p } = this;
+		this.flow.residual(t, this.linearResidual);
+		this.flow.displacement(t, this.linearDisplacement);
+		for (let k = 0; k < p; k++) {
+			this.delta[k] = (this.linearDisplacement[k] + y[n + k]) / this.alpha;
+		}
+		const model = this.problem.model;
+		if (model.jacobianDifference) {
+			model.jacobianDifference(this.delta, this.jacobianOffset);
+		} else {
+			const w0 = model.initialParameters;
+			for (let k = 0; k < p; k++) {
+				this.weights[k] = w0[k] + this.delta[k];
+			}
+			model.jacobian(this.weights, this.jacobianOffset);
+			const j0 = this.problem.initialJacobian;
+			for (let index = 0; index < n * p; index++) {
+				this.jacobianOffset[index] -= j0[index];
+			}
+		}
+		this.jacobianEvaluations++;
+	}
+
+	/**
+	 * Writes the full derivative `[de/dt; dd/dt]` at (t, y) into `out`, for integrators without an
+	 * integrating factor:
+	 * `de/dt = -(J0 x + D (x + J0^T rbar))` with `x = J_t^T e + D^T rbar = dd/dt`.
+	 */
+	derivative(t: number, y: Float64Array, out: Float64Array): void {
+		this.load(t, y);
+		this.computeProducts(y);
+		const { n, p } = this;
+		const x = this.sumP;
+		for (let k = 0; k < p; k++) {
+			x[k] = this.s1[k] + this.s2[k] + this.s4[k];
+			out[n + k] = x[k];
+		}
+		multiply(this.problem.initialJacobian, n, p, x, out);
+		for (let k = 0; k < p; k++) {
+			x[k] += this.s3[k];
+		}
+		addProduct(this.jacobianOffset, n, p, x, this.tempN, out);
+		negateHead(out, n);
+		checkFinite(out, t);
+	}
+
+	/**
+	 * Writes `[N; dd/dt]` at (t, y) into `out`, where `de/dt = -K_ref e + N` splits off the
+	 * reference kernel:
+	 * `N = -(K_t - K_ref) e - (K_t - K0) rbar`. With K_ref = K0 this is `-(K_t - K0) r`.
+	 */
+	remainder(t: number, y: Float64Array, reference: ReferenceKernel, out: Float64Array): void {
+		this.load(t, y);
+		this.computeProducts(y);
+		const { n, p } = this;
+		for (let k = 0; k < p; k++) {
+			out[n + k] = this.s1[k] + this.s2[k] + this.s4[k];
+		}
+		if (reference.jacobianOffset === null) {
+			this.remainderAtInitialKernel(out);
+		} else {
+			this.remainderAtReference(y, reference, out);
+		}
+		checkFinite(out, t);
+	}
+
+	/** Computes the products s1 = J0^T e, s2 = D^T e, s3 = J0^T rbar, s4 = D^T rbar. */
+	private computeProducts(y: Float64Array): void {
+		const { n, p } = this;
+		const e = y.subarray(0, n);
+		const j0 = this.problem.initialJacobian;
+		multiplyTransposed(j0, n, p, e, this.s1);
+		multiplyTransposed(this.jacobianOffset, n, p, e, this.s2);
+		multiplyTransposed(j0, n, p, this.linearResidual, this.s3);
+		multiplyTransposed(this.jacobianOffset, n, p, this.linearResidual, this.s4);
+	}
+
+	/** N = -(J0 (D^T r) + D (J_t^T r)), with D^T r = s2 + s4 and J_t^T r = s1 + s2 + s3 + s4. */
+	private remainderAtInitialKernel(out: Float64Array): void {
+		const { n, p } = this;
+		const x = this.sumP;
+		for (let k = 0; k < p; k++) {
+			x[k] = this.s2[k] + this.s4[k];
+		}
+		multiply(this.problem.initialJacobian, n, p, x, out);
+		for (let k = 0; k < p; k++) {
+			x[k] += this.s1[k] + this.s3[k];
+		}
+		addProduct(this.jacobianOffset, n, p, x, this.tempN, out);
+		negateHead(out, n);
+	}
+
+	/**
+	 * N = -(J_ref (Delta^T e) + Delta (J_t^T e)) - (J0 (D^T rbar) + D (J_t^T rbar)) with
+	 * Delta = D - D_ref = J_t - J_ref.
+	 */
+	private remainderAtReference(y: Float64Array, reference: ReferenceKernel, out: Float64Array): void {
+		const { n, p } = this;
+		const change = this.referenceChange(reference);
+		const e = y.subarray(0, n);
+		const x = this.sumP;
+		multiplyTransposed(change, n, p, e, x);
+		multiply(reference.jacobian, n, p, x, out);
+		for (let k = 0; k < p; k++) {
+			x[k] = this.s1[k] + this.s2[k];
+		}
+		addProduct(change, n, p, x, this.tempN, out);
+		multiply(this.problem.initialJacobian, n, p, this.s4, this.tempN);
+		for (let i = 0; i < n; i++) {
+			out[i] += this.tempN[i];
+		}
+		for (let k = 0; k < p; k++) {
+			x[k] = this.s3[k] + this.s4[k];
+		}
+		addProduct(this.jacobianOffset, n, p, x, this.tempN, out);
+		negateHead(out, n);
+	}
+
+	/** Returns Delta = D - D_ref in a buffer owned by the system. */
+	private referenceChange(reference: ReferenceKernel): Float64Array {
+		const size = this.n * this.p;
+		const buffer = this.changeBuffer();
+		const offset = reference.jacobianOffset as Float64Array;
+		for (let index = 0; index < size; index++) {
+			buffer[index] = this.jacobianOffset[index] - offset[index];
+		}
+		return buffer;
+	}
+
+	private changeBuffer(): Float64Array {
+		if (this.changeStorage === undefined) {
+			this.changeStorage = new Float64Array(this.n * this.p);
+		}
+		return this.changeStorage;
+	}
+
+	/** Returns a fresh copy of J0. */
+	initialJacobianCopy(): Float64Array {
+		return Float64Array.from(this.problem.initialJacobian);
+	}
+
+	/**
+	 * Returns the Frobenius norm of J_t - J_ref for the last loaded state: `||D - D_ref||_F`.
+	 */
+	referenceDistance(reference: ReferenceKernel): number {
+		if (reference.jacobianOffset === null) {
+			return norm2(this.jacobianOffset);
+		}
+		return norm2(this.referenceChange(reference));
+	}
+}
+
+/** out[0..n) += A x, using `temp` (length n). */
+function addProduct(
+	matrix: Float64Array,
+	n: number,
+	p: number,
+	x: Float64Array,
+	temp: Float64Array,
+	out: Float64Array,
+): void {
+	multiply(matrix, n, p, x, temp);
+	for (let i = 0; i < n; i++) {
+		out[i] += temp[i];
+	}
+}
+
+function negateHead(values: Float64Array, count: number): void {
+	for (let i = 0; i < count; i++) {
+		values[i] = -values[i];
+	}
+}
+
+function checkFinite(values: Float64Array, t: number): void {
+	for (let i = 0; i < values.length; i++) {
+		if (!Number.isFinite(values[i])) {
+			throw new SimulationError(
+				'nonFinite',
+				`the flow's derivative became NaN or infinite at t = ${t}; the model output or its ` +
+					'Jacobian overflowed. Try a larger alpha or a shorter training time.',
+				t,
+			);
+		}
+	}
+}

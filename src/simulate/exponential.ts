@@ -1,0 +1,348 @@
+import { gramMatrix, symmetricEigen } from '../linalg';
+import type { DeviationSystem, ReferenceKernel } from './deviation';
+import { displacementNorm } from './dopri5';
+import type { Stepper } from './stepper';
+import { phiFunctions } from './phi';
+import type { PhiValues } from './phi';
+import { ROUNDING_FLOOR, scaledErrorNorm } from './tableau';
+
+/**
+ * A reference kernel is replaced by the current kernel when `h * ||K_t - K_ref||` (bounded above,
+ * see `ExponentialRungeKuttaStepper.afterStep`) exceeds this value. The remainder's part
+ * `-(K_t - K_ref) e` is treated explicitly, and explicit fourth-order stages are stable for
+ * `h |lambda| <~ 2.8` on the negative real axis, so 0.5 keeps it well inside that region.
+ */
+const REFRESH_THRESHOLD = 0.5;
+
+/** Stage nodes c_i of the method: 0, 1/2, 1/2, 1, 1/2. */
+const NODES = [0, 0.5, 0.5, 1, 0.5];
+/** Number of stages. */
+const STAGES = 5;
+/** Number of per-eigenvalue coefficients in `ExponentialRungeKuttaStepper.coefficients`. */
+const COEFFICIENTS = 14;
+
+/**
+ * The explicit exponential Runge-Kutta method of stiff order 4 with five stages of Hochbruck and
+ * Ostermann ("Explicit exponential Runge-Kutta methods for semilinear parabolic problems", SIAM J.
+ * Numer. Anal. 43, 2005; reviewed in "Exponential integrators", Acta Numerica 19, 2010), applied to
+ * `y' = A y + g(t, y)` with `A = diag(-K_ref, 0)` on `y = [e; d]`:
+ *
+ * ```tex
+ * e' = -K_{ref} e + N(t, e, d), \quad N = -(K_t - K_{ref}) e - (K_t - K_0) \bar r(t), \qquad d' = g(t, e, d)
+ * ```
+ *
+ * With `z = -h K_ref`, `phi_{j,i} = phi_j(c_i z)` and `c = (0, 1/2, 1/2, 1, 1/2)`, the stages are
+ * `U_i = exp(c_i z) y_n + h sum_j a_ij(z) G_j` and the step
+ * `y_{n+1} = exp(z) y_n + h sum_i b_i(z) G_i`, with `G_i` the remainder at stage i and
+ *
+ * ```tex
+ * a_{21} = \tfrac12 \varphi_{1,2}, \ a_{31} = \tfrac12 \varphi_{1,3} - \varphi_{2,3}, \ a_{32} = \varphi_{2,3},
+ * a_{41} = \varphi_{1,4} - 2 \varphi_{2,4}, \ a_{42} = a_{43} = \varphi_{2,4},
+ * ```
+ *
+ * ```tex
+ * a_{52} = a_{53} = \tfrac12 \varphi_{2,5} - \varphi_{3,4} + \tfrac14 \varphi_{2,4} - \tfrac12 \varphi_{3,5},
+ * a_{54} = \tfrac14 \varphi_{2,5} - a_{52}, \ a_{51} = \tfrac12 \varphi_{1,5} - 2 a_{52} - a_{54},
+ * ```
+ *
+ * ```tex
+ * b_1 = \varphi_1 - 3 \varphi_2 + 4 \varphi_3, \ b_2 = b_3 = 0, \ b_4 = -\varphi_2 + 4 \varphi_3,
+ * b_5 = 4 \varphi_2 - 8 \varphi_3 .
+ * ```
+ *
+ * Every coefficient acts in K_ref's eigenbasis as a scalar function of `-h lambda_k`, so a stage
+ * costs one `Q^T` and one `Q` product (O(n^2)) besides the remainder's evaluation. On the d block
+ * (A = 0) the coefficients reduce to the classical fourth-order method with weights
+ * (1/6, 0, 0, 1/6, 2/3).
+ *
+ * Why this and not an integrating factor (Lawson 1967): the remainder contains the slowly varying
+ * forcing `-(K_t - K0) rbar(t)`, which has components in K_ref's fast eigendirections. The phi
+ * weights integrate a constant remainder exactly, so the fast components follow their
+ * quasi-static value `N_k / lambda_k` at any step size. An integrating-factor method does not and
+ * needs `h lambda_max` near 1 there.
+ *
+ * Error estimate: the same step with stage 3 in place of stage 5 (both at c = 1/2) is a second
+ * solution, so `h b_5(z) (G_5 - G_3)` is returned as the local error estimate (exponent 1/4).
+ *
+ * NOTE: both solutions use the quadrature nodes 0, 1/2 and 1 with the same weights, so this
+ * estimate misses the quadrature error of a remainder that varies quickly in time, such as the
+ * early transient of rbar. `simulateSpec` therefore wraps this stepper in `StepDoubling`.
+ *
+ * The step size is limited by how fast the remainder changes (the kernel's drift and the slow
+ * modes of rbar), not by lambda_max.
+ */
+export class ExponentialRungeKuttaStepper implements Stepper {
+	readonly method = 'exponential' as const;
+	readonly errorOrder = 4;
+	kernelRefreshes = 0;
+	private readonly system: DeviationSystem;
+	private readonly rtol: number;
+	private reference: ReferenceKernel;
+	private referenceNormJ: number;
+	private readonly eigenStages: Float64Array[];
+	private readonly weightStages: Float64Array[];
+	private readonly startCoordinates: Float64Array;
+	private readonly stageCoordinates: Float64Array;
+	private readonly stageState: Float64Array;
+	private readonly remainder: Float64Array;
+	private readonly error: Float64Array;
+	/** Per eigenvalue: exp(z/2), exp(z), a_ij (i = 2..5), b_1, b_4, b_5 for the current h. */
+	private readonly coefficients: Float64Array;
+	private coefficientStep = Number.NaN;
+	private firstStageValid = false;
+	/** The remainder at the attempted step's end, which becomes the next first stage. */
+	private nextFirstEigen: Float64Array;
+	private nextFirstWeights: Float64Array;
+	private readonly half: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
+	private readonly full: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
+
+	constructor(system: DeviationSystem, rtol: number, initialReference: ReferenceKernel) {
+		this.system = system;
+		this.rtol = rtol;
+		this.reference = initialReference;
+		this.referenceNormJ = largestSingularValue(initialReference);
+		const { n, p } = system;
+		this.eigenStages = Array.from({ length: STAGES }, () => new Float64Array(n));
+		this.weightStages = Array.from({ length: STAGES }, () => new Float64Array(p));
+		this.startCoordinates = new Float64Array(n);
+		this.stageCoordinates = new Float64Array(n);
+		this.stageState = new Float64Array(n + p);
+		this.remainder = new Float64Array(n + p);
+		this.error = new Float64Array(n + p);
+		this.coefficients = new Float64Array(n * COEFFICIENTS);
+		this.nextFirstEigen = new Float64Array(n);
+		this.nextFirstWeights = new Float64Array(p);
+	}
+
+	attempt(t: number, y: Float64Array, h: number, out: Float64Array): number {
+		if (!this.firstStageValid) {
+			this.evaluateStage(0, t, y);
+			this.firstStageValid = true;
+		}
+		this.prepareCoefficients(h);
+		toEigenbasis(this.reference, y, this.startCoordinates);
+		for (let i = 1; i < STAGES; i++) {
+			this.combineStage(i, h, y, this.stageState);
+			this.evaluateStage(i, t + NODES[i] * h, this.stageState);
+		}
+		this.combineSolution(h, y, out);
+		this.estimateError(h);
+		this.evaluateRemainder(t + h, out, this.nextFirstEigen, this.nextFirstWeights);
+		return scaledErrorNorm({
+			previous: y,
+			next: out,
+			error: this.error,
+			n: this.system.n,
+			p: this.system.p,
+			rtol: this.rtol,
+			displacementNorm: displacementNorm(this.system, out),
+			residualFloor: (ROUNDING_FLOOR * this.system.initialResidualNorm) / Math.max(1, this.system.alpha),
+		});
+	}
+
+	accept(): void {
+		[this.eigenStages[0], this.nextFirstEigen] = [this.nextFirstEigen, this.eigenStages[0]];
+		[this.weightStages[0], this.nextFirstWeights] = [this.nextFirstWeights, this.weightStages[0]];
+		this.firstStageValid = true;
+	}
+
+	invalidate(): void {
+		this.firstStageValid = false;
+	}
+
+	/**
+	 * Replaces the reference kernel by K_t at the step's end when the remainder's stiffness would
+	 * limit the next step:
+	 *
+	 * ```tex
+	 * \|K_t - K_{ref}\|_2 \le \|\Delta\|_F (2 \|J_{ref}\|_2 + \|\Delta\|_F), \quad
+	 * \Delta = J_t - J_{ref}, \qquad \text{refresh when } h_{next} \cdot \text{bound} > 0.5 .
+	 * ```
+	 *
+	 * `attempt` evaluates the remainder at the accepted state last, so D = J_t - J0 is at hand and
+	 * a refresh costs one Gram matrix (n^2 p / 2) and one eigendecomposition.
+	 */
+	afterStep(t: number, _y: Float64Array, nextStep: number): void {
+		const distance = this.system.referenceDistance(this.reference);
+		const driftBound = distance * (2 * this.referenceNormJ + distance);
+		if (nextStep * driftBound <= REFRESH_THRESHOLD) {
+			return;
+		}
+		this.reference = this.currentKernel(t);
+		this.referenceNormJ = largestSingularValue(this.reference);
+		this.coefficientStep = Number.NaN;
+		this.kernelRefreshes++;
+		this.firstStageValid = false;
+	}
+
+	private currentKernel(t: number): ReferenceKernel {
+		const { n, p } = this.system;
+		const offset = Float64Array.from(this.system.jacobianOffset);
+		const jacobian = this.system.initialJacobianCopy();
+		for (let index = 0; index < n * p; index++) {
+			jacobian[index] += offset[index];
+		}
+		const eigen = symmetricEigen(gramMatrix(jacobian, n, p), n, { nonNegative: true });
+		return { time: t, jacobianOffset: offset, jacobian, eigen };
+	}
+
+	/** Evaluates [N; dd/dt] at a stage and stores N in K_ref's eigenbasis. */
+	private evaluateStage(index: number, t: number, state: Float64Array): void {
+		this.evaluateRemainder(t, state, this.eigenStages[index], this.weightStages[index]);
+	}
+
+	private evaluateRemainder(t: number, state: Float64Array, eigen: Float64Array, weights: Float64Array): void {
+		this.system.remainder(t, state, this.reference, this.remainder);
+		toEigenbasis(this.reference, this.remainder, eigen);
+		weights.set(this.remainder.subarray(this.system.n));
+	}
+
+	/** Fills the per-eigenvalue coefficient table for step size h (reused while h is unchanged). */
+	private prepareCoefficients(h: number): void {
+		if (h === this.coefficientStep) {
+			return;
+		}
+		const values = this.reference.eigen.values;
+		const half = this.half;
+		const full = this.full;
+		for (let k = 0; k < values.length; k++) {
+			phiFunctions(-0.5 * h * values[k], half);
+			phiFunctions(-h * values[k], full);
+			const a52 = 0.5 * half.phi2 - full.phi3 + 0.25 * full.phi2 - 0.5 * half.phi3;
+			const a54 = 0.25 * half.phi2 - a52;
+			const row = this.coefficients.subarray(k * COEFFICIENTS, (k + 1) * COEFFICIENTS);
+			row[0] = half.phi0;
+			row[1] = full.phi0;
+			row[2] = 0.5 * half.phi1;
+			row[3] = 0.5 * half.phi1 - half.phi2;
+			row[4] = half.phi2;
+			row[5] = full.phi1 - 2 * full.phi2;
+			row[6] = full.phi2;
+			row[7] = 0.5 * half.phi1 - 2 * a52 - a54;
+			row[8] = a52;
+			row[9] = a54;
+			row[10] = full.phi1 - 3 * full.phi2 + 4 * full.phi3;
+			row[11] = -full.phi2 + 4 * full.phi3;
+			row[12] = 4 * full.phi2 - 8 * full.phi3;
+			row[13] = 0;
+		}
+		this.coefficientStep = h;
+	}
+
+	/** Builds stage i's state: e from the exponential coefficients, d from the classical ones. */
+	private combineStage(i: number, h: number, y: Float64Array, target: Float64Array): void {
+		const { n, p } = this.system;
+		const g = this.eigenStages;
+		const coordinates = this.stageCoordinates;
+		for (let k = 0; k < n; k++) {
+			const row = k * COEFFICIENTS;
+			const c = this.coefficients;
+			const start = this.startCoordinates[k];
+			let value: number;
+			if (i === 1) {
+				value = c[row] * start + h * c[row + 2] * g[0][k];
+			} else if (i === 2) {
+				value = c[row] * start + h * (c[row + 3] * g[0][k] + c[row + 4] * g[1][k]);
+			} else if (i === 3) {
+				value = c[row + 1] * start + h * (c[row + 5] * g[0][k] + c[row + 6] * (g[1][k] + g[2][k]));
+			} else {
+				const middle = c[row + 8] * (g[1][k] + g[2][k]);
+				value = c[row] * start + h * (c[row + 7] * g[0][k] + middle + c[row + 9] * g[3][k]);
+			}
+			coordinates[k] = value;
+		}
+		fromEigenbasis(this.reference, coordinates, target);
+		const weights = CLASSICAL_COUPLING[i];
+		for (let k = 0; k < p; k++) {
+			let sum = 0;
+			for (let j = 0; j < i; j++) {
+				sum += weights[j] * this.weightStages[j][k];
+			}
+			target[n + k] = y[n + k] + h * sum;
+		}
+	}
+
+	/** Writes the step's solution y_{n+1} into `out`. */
+	private combineSolution(h: number, y: Float64Array, out: Float64Array): void {
+		const { n, p } = this.system;
+		const g = this.eigenStages;
+		const c = this.coefficients;
+		const coordinates = this.stageCoordinates;
+		for (let k = 0; k < n; k++) {
+			const row = k * COEFFICIENTS;
+			const forcing = c[row + 10] * g[0][k] + c[row + 11] * g[3][k] + c[row + 12] * g[4][k];
+			coordinates[k] = c[row + 1] * this.startCoordinates[k] + h * forcing;
+		}
+		fromEigenbasis(this.reference, coordinates, out);
+		const w = this.weightStages;
+		for (let k = 0; k < p; k++) {
+			out[n + k] = y[n + k] + h * (w[0][k] / 6 + w[3][k] / 6 + (2 * w[4][k]) / 3);
+		}
+	}
+
+	/** Error estimate `h b_5 (G_5 - G_3)`: the step with stage 3 in place of stage 5. */
+	private estimateError(h: number): void {
+		const { n, p } = this.system;
+		const g = this.eigenStages;
+		const c = this.coefficients;
+		const coordinates = this.stageCoordinates;
+		for (let k = 0; k < n; k++) {
+			coordinates[k] = h * c[k * COEFFICIENTS + 12] * (g[4][k] - g[2][k]);
+		}
+		fromEigenbasis(this.reference, coordinates, this.error);
+		const w = this.weightStages;
+		for (let k = 0; k < p; k++) {
+			this.error[n + k] = ((2 * h) / 3) * (w[4][k] - w[2][k]);
+		}
+	}
+}
+
+/** The method's coefficients at A = 0: the classical fourth-order method with nodes c. */
+const CLASSICAL_COUPLING: readonly (readonly number[])[] = [
+	[],
+	[0.5],
+	[0, 0.5],
+	[0, 0.5, 0.5],
+	[0.25, 0.125, 0.125, 0],
+];
+
+/** Builds the reference kernel K0 from the prepared eigendecomposition (no offset). */
+export function initialReferenceKernel(
+	jacobian: Float64Array,
+	eigen: ReferenceKernel['eigen'],
+): ReferenceKernel {
+	return { time: 0, jacobianOffset: null, jacobian, eigen };
+}
+
+function largestSingularValue(reference: ReferenceKernel): number {
+	const values = reference.eigen.values;
+	return values.length === 0 ? 0 : Math.sqrt(values[values.length - 1]);
+}
+
+/** out[0..n) = Q^T v[0..n), reading Q row by row. */
+function toEigenbasis(reference: ReferenceKernel, v: Float64Array, out: Float64Array): void {
+	const q = reference.eigen.vectors;
+	const n = reference.eigen.size;
+	out.fill(0, 0, n);
+	for (let i = 0; i < n; i++) {
+		const vi = v[i];
+		const offset = i * n;
+		for (let k = 0; k < n; k++) {
+			out[k] += q[offset + k] * vi;
+		}
+	}
+}
+
+/** out[0..n) = Q c. */
+function fromEigenbasis(reference: ReferenceKernel, coordinates: Float64Array, out: Float64Array): void {
+	const q = reference.eigen.vectors;
+	const n = reference.eigen.size;
+	for (let i = 0; i < n; i++) {
+		let sum = 0;
+		const offset = i * n;
+		for (let k = 0; k < n; k++) {
+			sum += q[offset + k] * coordinates[k];
+		}
+		out[i] = sum;
+	}
+}

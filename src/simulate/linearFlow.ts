@@ -1,0 +1,71 @@
+import { multiply } from '../linalg';
+import type { PreparedProblem } from './problem';
+
+/**
+ * The linearized flow in closed form, from the eigendecomposition `K0 = Q diag(l) Q^T`:
+ *
+ * ```tex
+ * \bar r(t) = Q e^{-l t} Q^\top r_0, \qquad
+ * \bar u(t) = \alpha (\bar w(t) - w_0) = J_0^\top Q \, \varphi_t(l) \, Q^\top r_0, \qquad
+ * \varphi_t(l) = \frac{1 - e^{-l t}}{l} = -\frac{\operatorname{expm1}(-l t)}{l}, \ \varphi_t(0) = t
+ * ```
+ *
+ * ("The NTK approximation is valid for longer than you think", section 1, the linearization
+ * `hbar(w) = h(w0) + J0 (w - w0)` trained by gradient flow). `expm1` keeps phi accurate when
+ * `l t` is small. Time is the sum-loss flow's.
+ */
+export class LinearFlow {
+	/** Q^T r0, the initial residual in K0's eigenbasis. */
+	readonly coefficients: Float64Array;
+	private readonly problem: PreparedProblem;
+	private readonly scratch: Float64Array;
+
+	constructor(problem: PreparedProblem, initialResidual: Float64Array) {
+		this.problem = problem;
+		const n = problem.outputCount;
+		const q = problem.initialKernelEigen.vectors;
+		this.coefficients = new Float64Array(n);
+		for (let i = 0; i < n; i++) {
+			const ri = initialResidual[i];
+			for (let k = 0; k < n; k++) {
+				this.coefficients[k] += q[i * n + k] * ri;
+			}
+		}
+		this.scratch = new Float64Array(n);
+	}
+
+	/** Writes rbar(t) = Q exp(-l t) Q^T r0 into `out` (length n). */
+	residual(t: number, out: Float64Array): Float64Array {
+		const n = this.problem.outputCount;
+		const values = this.problem.initialKernelEigen.values;
+		for (let k = 0; k < n; k++) {
+			this.scratch[k] = Math.exp(-values[k] * t) * this.coefficients[k];
+		}
+		return multiply(this.problem.initialKernelEigen.vectors, n, n, this.scratch, out);
+	}
+
+	/** Writes ubar(t) = alpha (wbar(t) - w0) = J0^T Q phi_t(l) Q^T r0 into `out` (length p). */
+	displacement(t: number, out: Float64Array): Float64Array {
+		const n = this.problem.outputCount;
+		const values = this.problem.initialKernelEigen.values;
+		for (let k = 0; k < n; k++) {
+			this.scratch[k] = phi(values[k], t) * this.coefficients[k];
+		}
+		const p = this.problem.parameterCount;
+		return multiply(this.problem.jacobianTimesEigenvectors, p, n, this.scratch, out);
+	}
+}
+
+/**
+ * Computes phi_t(l) = (1 - exp(-l t)) / l, with phi_t(0) = t.
+ *
+ * @param lambda - l >= 0, an eigenvalue of K0
+ * @param t - time >= 0
+ * @returns phi_t(l), accurate to rounding for every l t >= 0
+ */
+export function phi(lambda: number, t: number): number {
+	if (lambda === 0) {
+		return t;
+	}
+	return -Math.expm1(-lambda * t) / lambda;
+}

@@ -1,0 +1,157 @@
+import { SimulationError } from '../errors';
+import { gramMatrix, isAllFinite, symmetricEigen } from '../linalg';
+import type { SymmetricEigen } from '../linalg';
+import { createModel } from '../model';
+import type { DifferentiableModel } from '../model/types';
+import type { ResolvedSpec } from '../spec/types';
+
+/**
+ * The alpha-independent part of a simulation: the model, w0, h(w0), the targets, the
+ * Jacobian J0 = Dh(w0), the kernel K0 = J0 J0^T and its eigendecomposition. A sweep over alpha or
+ * repeated hovers reuse one prepared problem.
+ */
+export interface PreparedProblem {
+	readonly spec: ResolvedSpec;
+	readonly model: DifferentiableModel;
+	/** n, the number of scalar outputs. */
+	readonly outputCount: number;
+	/** p, the number of parameters. */
+	readonly parameterCount: number;
+	/** h(w0) with the spec's centering (zero for centering `initial` or `antisymmetric`). */
+	readonly initialOutputs: Float64Array;
+	/** y*, flattened input-major. */
+	readonly targets: Float64Array;
+	/** J0 = Dh(w0), row-major n x p. */
+	readonly initialJacobian: Float64Array;
+	/** K0 = J0 J0^T, row-major n x n. */
+	readonly initialKernel: Float64Array;
+	/** K0 = Q diag(l) Q^T with the eigenvalues clamped at 0 and sorted ascending. */
+	readonly initialKernelEigen: SymmetricEigen;
+	/** J0^T Q, row-major p x n: column k maps the k-th eigencoordinate of r to the weights. */
+	readonly jacobianTimesEigenvectors: Float64Array;
+	/** ||J0||_2 = sqrt(lambda_max(K0)). */
+	readonly normJ0: number;
+	/**
+	 * Factor from the spec's time unit to the sum-loss flow's: 1 for the sum loss, 1/n for the mean
+	 * loss `1/(2n) ||v - y*||^2`, whose gradient flow is the sum-loss flow at time t / n.
+	 */
+	readonly timeScale: number;
+}
+
+export interface PrepareOptions {
+	/** A model to use in place of `createModel(spec)`. */
+	readonly model?: DifferentiableModel;
+}
+
+/**
+ * Prepares the alpha-independent part of a simulation: builds the model, evaluates h(w0) and
+ * J0 = Dh(w0), and decomposes the tangent kernel
+ *
+ * ```tex
+ * K_0 = J_0 J_0^\top = Q \operatorname{diag}(\lambda) Q^\top
+ * ```
+ *
+ * (Jacot, Gabriel and Hongler 2018 for the kernel). Cost one model evaluation, one Jacobian,
+ * n^2 p / 2 for K0 and O(n^3) for the eigendecomposition; J0^T Q (n^2 p) is computed on first use.
+ *
+ * @param spec - resolved spec
+ * @param options - optional model override
+ * @returns the prepared problem
+ * @throws SpecError from `createModel` when the model section is invalid
+ * @throws SimulationError `nonFinite` when h(w0) or J0 has a NaN or infinite entry
+ */
+export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {}): PreparedProblem {
+	const model = options.model ?? createModel(spec);
+	const n = model.outputCount;
+	const p = model.parameterCount;
+	const w0 = model.initialParameters;
+	const initialOutputs = new Float64Array(n);
+	model.evaluate(w0, initialOutputs);
+	const initialJacobian = new Float64Array(n * p);
+	model.jacobian(w0, initialJacobian);
+	assertFinite(initialOutputs, 'h(w0)');
+	assertFinite(initialJacobian, 'the Jacobian Dh(w0)');
+
+	const initialKernel = gramMatrix(initialJacobian, n, p);
+	const initialKernelEigen = symmetricEigen(initialKernel, n, { nonNegative: true });
+	const lambdaMax = n > 0 ? initialKernelEigen.values[n - 1] : 0;
+	let jacobianTimesEigenvectors: Float64Array | undefined;
+	return {
+		spec,
+		model,
+		outputCount: n,
+		parameterCount: p,
+		initialOutputs,
+		targets: readTargets(spec, n),
+		initialJacobian,
+		initialKernel,
+		initialKernelEigen,
+		// Computed on first use: the analysis behind a hover does not need it (n^2 p work).
+		get jacobianTimesEigenvectors(): Float64Array {
+			jacobianTimesEigenvectors ??= jacobianTimesColumns(initialJacobian, initialKernelEigen, p);
+			return jacobianTimesEigenvectors;
+		},
+		normJ0: Math.sqrt(lambdaMax),
+		timeScale: spec.training.loss === 'mean' ? 1 / n : 1,
+	};
+}
+
+/**
+ * Computes the initial residual `r0 = y* - alpha h(w0)`. It depends on alpha only when h(w0) is not
+ * zero (centering `none`).
+ *
+ * @param problem - prepared problem
+ * @param alpha - alpha > 0, the output scale
+ * @returns r0, length n
+ */
+export function initialResidual(problem: PreparedProblem, alpha: number): Float64Array {
+	const r0 = new Float64Array(problem.outputCount);
+	for (let i = 0; i < r0.length; i++) {
+		r0[i] = problem.targets[i] - alpha * problem.initialOutputs[i];
+	}
+	return r0;
+}
+
+function assertFinite(values: Float64Array, what: string): void {
+	if (!isAllFinite(values)) {
+		throw new SimulationError(
+			'nonFinite',
+			`${what} has a NaN or infinite entry at t = 0; check the model's weights and inputs.`,
+			0,
+		);
+	}
+}
+
+function readTargets(spec: ResolvedSpec, n: number): Float64Array {
+	if (spec.data.y.length !== n) {
+		throw new RangeError(
+			`prepareProblem: the model has ${n} outputs but data.y has ${spec.data.y.length} entries`,
+		);
+	}
+	return Float64Array.from(spec.data.y);
+}
+
+/**
+ * Computes J0^T Q (p x n, row-major) as `G[j][:] += J[i][j] Q[i][:]`, so the inner loop runs over
+ * contiguous rows of Q and G (n^2 p multiply-adds).
+ */
+function jacobianTimesColumns(jacobian: Float64Array, eigen: SymmetricEigen, p: number): Float64Array {
+	const n = eigen.size;
+	const q = eigen.vectors;
+	const result = new Float64Array(p * n);
+	for (let i = 0; i < n; i++) {
+		const jacobianRow = i * p;
+		const vectorRow = i * n;
+		for (let j = 0; j < p; j++) {
+			const factor = jacobian[jacobianRow + j];
+			if (factor === 0) {
+				continue;
+			}
+			const target = j * n;
+			for (let k = 0; k < n; k++) {
+				result[target + k] += factor * q[vectorRow + k];
+			}
+		}
+	}
+	return result;
+}

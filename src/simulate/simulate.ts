@@ -1,0 +1,265 @@
+import { analyzeProblem, toSpecTime } from '../analysis/analyze';
+import { boundSeries } from '../analysis/bounds';
+import { lipschitzFunction } from '../analysis/constants';
+import { isConverseModel } from '../analysis/converse';
+import { norm2 } from '../linalg';
+import type { Horizon, SimulationProgress, SimulationResult } from '../results';
+import type { SolverMethod } from '../spec/types';
+import { DeviationSystem } from './deviation';
+import { DormandPrinceStepper } from './dopri5';
+import { StepDoubling } from './doubling';
+import { ExponentialRungeKuttaStepper, initialReferenceKernel } from './exponential';
+import { integrate } from './integrate';
+import type { IntegrationOutcome } from './integrate';
+import { LinearFlow } from './linearFlow';
+import { initialResidual, prepareProblem } from './problem';
+import type { PreparedProblem } from './problem';
+import { reportAt } from './reports';
+import type { ReportPoint } from './reports';
+import type { Stepper } from './stepper';
+
+/**
+ * Relative tolerance at which every reference case matches its expected values to 1e-7 (see
+ * test/unit/cases.test.ts).
+ */
+export const TIGHTEST_RTOL = 1e-12;
+
+/** Minimum interval between two progress reports. */
+const PROGRESS_INTERVAL_MS = 100;
+
+export interface SimulateOptions {
+	/** Integrator; defaults to the spec's `solver.method`. */
+	readonly method?: SolverMethod;
+	/** Relative tolerance on E(t) and ||w - w0||; defaults to the spec's `solver.rtol`. */
+	readonly rtol?: number;
+	/** Called with the points so far, at most every 100 ms. */
+	readonly onProgress?: (progress: SimulationProgress) => void;
+	/** Polled every step; true stops the run and returns what was computed (`complete: false`). */
+	readonly shouldStop?: () => boolean;
+	/** Wall-clock deadline as a `Date.now()` timestamp in milliseconds; same effect as `shouldStop`. */
+	readonly deadlineMs?: number;
+	/** Integrate to this time (spec unit) instead of T; report times past it are dropped. */
+	readonly endTime?: number;
+	/** alpha in place of `spec.training.alpha`. */
+	readonly alpha?: number;
+	/** Stop at the first time E exceeds the threshold (the sweep's search). */
+	readonly stopAtCrossing?: boolean;
+	/** A prepared problem to reuse (same spec). */
+	readonly problem?: PreparedProblem;
+	/** Step cap; defaults to the spec's `solver.maxSteps`. */
+	readonly maxSteps?: number;
+}
+
+/**
+ * Simulates gradient flow and its linearization for a spec and compares them: E(t), ||r||,
+ * ||rbar||, ||w - w0||, ||wbar - w0||, ||K_t - K0|| at the report times, the bounds, the predicted
+ * horizons and the empirical horizon (first time E exceeds the threshold).
+ *
+ * The deviation `(e, d) = (r - rbar, u - ubar)` is integrated (see `DeviationSystem`) with the
+ * exponential integrator (`ExponentialRungeKuttaStepper`, default) or plain Dormand-Prince 5(4). A mean loss is
+ * simulated as the sum-loss flow at time t / n and reported in the spec's unit.
+ *
+ * @param spec - resolved spec
+ * @param options - method, rtol, progress, cancellation, deadline, end time, alpha override
+ * @returns the result; `complete: false` with `stopReason` when stopped early
+ * @throws SimulationError `nonFinite`, `diverged`, `stepLimit` or `toleranceNotMet`, naming the time
+ * @throws SpecError from the model when the spec's model section is invalid
+ */
+export function simulateSpec(
+	spec: PreparedProblem['spec'],
+	options: SimulateOptions = {},
+): SimulationResult {
+	const started = Date.now();
+	const problem = options.problem ?? prepareProblem(spec);
+	const run = new SimulationRun(problem, options);
+	const outcome = run.integrate();
+	return run.result(outcome, Date.now() - started);
+}
+
+/** One simulation: the system, the stepper, the collected report points and the step trace. */
+class SimulationRun {
+	private readonly problem: PreparedProblem;
+	private readonly options: SimulateOptions;
+	private readonly alpha: number;
+	private readonly method: SolverMethod;
+	private readonly rtol: number;
+	private readonly system: DeviationSystem;
+	private readonly flow: LinearFlow;
+	private readonly stepper: Stepper;
+	private readonly residualNorm: number;
+	private readonly reportTimes: number[];
+	private readonly endTime: number;
+	private readonly points: ReportPoint[] = [];
+	private readonly trace: { times: number[]; err: number[]; normR: number[]; normRbar: number[] };
+	private lastProgress = 0;
+	private readonly stepResidual: Float64Array;
+	private readonly stepResidualSum: Float64Array;
+
+	constructor(problem: PreparedProblem, options: SimulateOptions) {
+		this.problem = problem;
+		this.options = options;
+		const spec = problem.spec;
+		this.alpha = options.alpha ?? spec.training.alpha;
+		this.method = options.method ?? spec.solver.method;
+		this.rtol = options.rtol ?? spec.solver.rtol;
+		const r0 = initialResidual(problem, this.alpha);
+		this.residualNorm = norm2(r0);
+		this.flow = new LinearFlow(problem, r0);
+		this.system = new DeviationSystem(problem, this.flow, this.alpha);
+		this.stepper = this.createStepper();
+		const scale = problem.timeScale;
+		this.endTime = (options.endTime ?? spec.training.T) * scale;
+		this.reportTimes = spec.analysis.times.map((t) => t * scale).filter((t) => t <= this.endTime);
+		this.trace = { times: [], err: [], normR: [], normRbar: [] };
+		this.stepResidual = new Float64Array(problem.outputCount);
+		this.stepResidualSum = new Float64Array(problem.outputCount);
+	}
+
+	integrate(): IntegrationOutcome {
+		const n = this.problem.outputCount;
+		const analysis = analyzeProblem(this.problem, { alpha: this.alpha, skipMinimumAlpha: true });
+		return integrate({
+			stepper: this.stepper,
+			residualSize: n,
+			initialState: new Float64Array(n + this.problem.parameterCount),
+			reportTimes: this.reportTimes,
+			endTime: this.endTime,
+			initialStep: this.initialStep(),
+			maxSteps: this.options.maxSteps ?? this.problem.spec.solver.maxSteps,
+			threshold: analysis.threshold,
+			stopAtCrossing: this.options.stopAtCrossing ?? false,
+			divergenceLimit: 2 * this.residualNorm * (1 + 1e-6) + 1e-300,
+			deadline: this.options.deadlineMs,
+			shouldStop: this.options.shouldStop,
+			onReport: (_index, t, state) => this.points.push(reportAt(this.problem, this.system, t, state)),
+			onStep: (t, error, steps, state) => this.recordStep(t, error, steps, state),
+		});
+	}
+
+	result(outcome: IntegrationOutcome, wallTimeMs: number): SimulationResult {
+		const problem = this.problem;
+		const spec = problem.spec;
+		const scale = problem.timeScale;
+		const count = this.points.length;
+		const estimate = this.points.reduce((best, point) => Math.max(best, point.secantSlope), 0);
+		const analysis = analyzeProblem(problem, {
+			alpha: this.alpha,
+			jacobianLipschitzEstimate: estimate > 0 ? estimate : undefined,
+		});
+		const times = this.reportTimes.slice(0, count);
+		const lipschitzAt = lipschitzFunction(problem.model);
+		const exact = lipschitzAt(0);
+		const bounds = boundSeries({
+			alpha: this.alpha,
+			initialLoss: analysis.initialLoss,
+			lipschitzAt,
+			times,
+			converse: isConverseModel(problem, spec.training.T * scale),
+			trainingTime: spec.training.T * scale,
+		});
+		return {
+			times: times.map((t) => t / scale),
+			err: this.points.map((point) => point.error),
+			normR: this.points.map((point) => point.residualNorm),
+			normRbar: this.points.map((point) => point.linearResidualNorm),
+			normDw: this.points.map((point) => point.weightDistance),
+			normDwbar: this.points.map((point) => point.linearWeightDistance),
+			normKdrift: this.points.map((point) => point.kernelDrift),
+			R0: analysis.initialLoss,
+			lambdaMaxK0: analysis.lambdaMaxK0,
+			lambdaMinK0: analysis.lambdaMinK0,
+			normJ0: analysis.normJ0,
+			...(exact.jacobianLipschitzExact ? { LipDh: exact.jacobianLipschitzBound } : {}),
+			bounds,
+			horizons: { ...analysis.horizons, empirical: this.empiricalHorizon(outcome) },
+			analysis,
+			solver: {
+				method: this.method,
+				rtol: this.rtol,
+				steps: outcome.steps,
+				rejectedSteps: outcome.rejectedSteps,
+				jacobianEvaluations: this.system.jacobianEvaluations,
+				modelEvaluations: 1,
+				kernelRefreshes: this.stepper.kernelRefreshes,
+				wallTimeMs,
+			},
+			complete: outcome.complete || outcome.stopReason === 'crossing',
+			...(outcome.stopReason && outcome.stopReason !== 'crossing' ? { stopReason: stopText(outcome) } : {}),
+			spec,
+		};
+	}
+
+	private empiricalHorizon(outcome: IntegrationOutcome): Horizon {
+		const scale = this.problem.timeScale;
+		if (outcome.crossingTime !== undefined) {
+			return { kind: 'finite', time: outcome.crossingTime / scale };
+		}
+		return toSpecTime(
+			{
+				kind: 'notReached',
+				searchedUntil: outcome.time,
+				peakError: outcome.peakError,
+				peakTime: outcome.peakTime,
+			},
+			scale,
+		);
+	}
+
+	private createStepper(): Stepper {
+		if (this.method === 'dopri5') {
+			return new DormandPrinceStepper(this.system, this.rtol);
+		}
+		const reference = initialReferenceKernel(this.problem.initialJacobian, this.problem.initialKernelEigen);
+		const inner = new ExponentialRungeKuttaStepper(this.system, this.rtol, reference);
+		return new StepDoubling(inner, this.system, this.rtol);
+	}
+
+	/**
+	 * First step: 1e-3 of the end time, and at most 0.01 / lambda_max(K0) because rbar changes on
+	 * that time scale. The controller grows it by up to 5x per step.
+	 */
+	private initialStep(): number {
+		const values = this.problem.initialKernelEigen.values;
+		const lambdaMax = values.length > 0 ? values[values.length - 1] : 0;
+		const byKernel = lambdaMax > 0 ? 0.01 / lambdaMax : Infinity;
+		return Math.max(Math.min(1e-3 * this.endTime, byKernel), 1e-12 * this.endTime);
+	}
+
+	/** Records E, ||r|| and ||rbar|| after a step; rbar is recomputed (O(n^2)) at the step's time. */
+	private recordStep(t: number, error: number, steps: number, state: Float64Array): void {
+		const n = this.problem.outputCount;
+		const rbar = this.flow.residual(t, this.stepResidual);
+		const residual = this.stepResidualSum;
+		for (let i = 0; i < n; i++) {
+			residual[i] = rbar[i] + state[i];
+		}
+		this.trace.times.push(t / this.problem.timeScale);
+		this.trace.err.push(error);
+		this.trace.normR.push(norm2(residual));
+		this.trace.normRbar.push(norm2(rbar));
+		this.reportProgress(t, steps);
+	}
+
+	private reportProgress(t: number, steps: number): void {
+		const onProgress = this.options.onProgress;
+		const now = Date.now();
+		if (onProgress === undefined || now - this.lastProgress < PROGRESS_INTERVAL_MS) {
+			return;
+		}
+		this.lastProgress = now;
+		onProgress({
+			time: t / this.problem.timeScale,
+			fraction: this.endTime > 0 ? Math.min(1, t / this.endTime) : 1,
+			steps,
+			times: [...this.trace.times],
+			err: [...this.trace.err],
+			normR: [...this.trace.normR],
+			normRbar: [...this.trace.normRbar],
+		});
+	}
+}
+
+function stopText(outcome: IntegrationOutcome): string {
+	const reason = outcome.stopReason === 'cancelled' ? 'cancelled' : 'time budget exhausted';
+	return `${reason} at t = ${outcome.time} after ${outcome.steps} steps`;
+}

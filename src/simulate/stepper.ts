@@ -1,0 +1,28 @@
+import type { SolverMethod } from '../spec/types';
+
+/**
+ * One embedded Runge-Kutta pair advancing the deviation state `y = [e; d]`. The driver owns the
+ * state and the step-size control. A stepper owns its stage buffers and caches the derivative at
+ * the start of the next step (first same as last).
+ */
+export interface Stepper {
+	readonly method: SolverMethod;
+	/** Order of the error estimate in h: the controller scales steps by `err^(-1/errorOrder)`. */
+	readonly errorOrder: number;
+	/** Kernel refreshes so far (exponential method only; 0 for the others). */
+	readonly kernelRefreshes: number;
+	/**
+	 * Attempts a step of size h from (t, y), writes the fifth-order solution into `out` and
+	 * returns the scaled error norm (accept when <= 1). It does not modify `y`.
+	 */
+	attempt(t: number, y: Float64Array, h: number, out: Float64Array): number;
+	/** Marks the last attempt as accepted, so its final stage becomes the next first stage. */
+	accept(): void;
+	/** Drops the cached first stage, after an attempt from a state other than the current one. */
+	invalidate(): void;
+	/**
+	 * Called after an accepted step ending at (t, y), with the next step size; may change the
+	 * stepper's internal splitting (the exponential method's reference kernel).
+	 */
+	afterStep(t: number, y: Float64Array, nextStep: number): void;
+}
