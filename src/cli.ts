@@ -3,18 +3,25 @@
  * 0 success, 2 invalid input (the spec or an option), 1 internal failure.
  */
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 
-import { logSpaced } from './analysis/sweep';
 import { SimulationError, SpecError, formatIssue, simulateSpec, sweepAlpha } from './api';
-import type { SimulationProgress, SolverMethod } from './api';
+import type { SimulationProgress, SpecIssue } from './api';
+import {
+	UsageError,
+	checkOutputPath,
+	parseAlphaRange,
+	parseArguments,
+	parseMemoryLimit,
+	parseMethod,
+	parseRtol,
+} from './node/cliOptions';
 import { simulationJson } from './node/jsonOutput';
 import { formatSimulation, formatSweep } from './node/summary';
 import { loadSpecFile } from './spec/nodeFiles';
 
 const HELP_TEXT = `Usage:
-  ntk-horizon simulate SPEC [--json OUT] [--method exponential|dopri5] [--rtol X]
-  ntk-horizon sweep SPEC [--alpha FROM:TO:COUNT] [--json OUT] [--method M] [--rtol X]
+  ntk-horizon simulate SPEC [--json OUT] [--method exponential|dopri5] [--rtol X] [--max-memory-mb N]
+  ntk-horizon sweep SPEC [--alpha FROM:TO:COUNT] [--json OUT] [--method M] [--rtol X] [--max-memory-mb N]
   ntk-horizon --help
 
 simulate  Simulates gradient flow and its linearization for the spec file SPEC (*.ntk.json),
@@ -23,17 +30,22 @@ sweep     Computes the empirical and predicted horizons for log-spaced alpha val
           the slope of log T against log alpha.
 
 Options:
-  --json OUT      write the result as JSON to the file OUT ("-" for standard output)
-  --method M      integrator: exponential (default of the spec) or dopri5
-  --rtol X        relative tolerance on E(t), a number in (0, 1)
-  --alpha F:T:N   sweep N log-spaced alpha values from F to T (default: the spec's sweep block)
-  --help          print this text
+  --json OUT         write the result as JSON to the file OUT ("-" for standard output); its
+                     folder must exist
+  --method M         integrator: exponential (default of the spec) or dopri5
+  --rtol X           relative tolerance on E(t), a number from 1e-14 up to but not including 1
+  --alpha F:T:N      sweep N log-spaced alpha values from F to T (default: the spec's sweep block)
+  --max-memory-mb N  largest memory the Jacobian (8 n p bytes) or the kernel (8 n^2 bytes) may
+                     need, in MiB (default 512)
+  --help             print this text
 
+Warnings about the spec (for example an unknown key) go to standard error and do not change the
+exit status.
 Exit status: 0 success, 2 invalid spec or option, 1 internal failure.
 Set NTK_HORIZON_DEBUG=1 to print stack traces of internal failures.`;
 
-/** An invalid option: reported like an invalid spec, with exit status 2. */
-class UsageError extends Error {}
+/** A failed write of the `--json` output after the run: exit status 1. */
+class OutputError extends Error {}
 
 interface Streams {
 	readonly out: (text: string) => void;
@@ -55,7 +67,7 @@ export function runCli(argv: readonly string[], streams: Streams = processStream
 }
 
 function runCommand(argv: readonly string[], streams: Streams): number {
-	const { values, positionals } = parseOptions(argv);
+	const { values, positionals } = parseArguments(argv);
 	if (values.help || positionals.length === 0) {
 		streams.out(HELP_TEXT);
 		return values.help ? 0 : 2;
@@ -67,77 +79,60 @@ function runCommand(argv: readonly string[], streams: Streams): number {
 	if (specPath === undefined || extra.length > 0) {
 		throw new UsageError(`"${command}" takes exactly one spec file, got ${positionals.length - 1}; see --help.`);
 	}
+
 	const method = parseMethod(values.method);
 	const rtol = parseRtol(values.rtol);
-	const { spec } = loadSpecFile(specPath);
+	const maxJacobianBytes = parseMemoryLimit(values['max-memory-mb']);
+	const hasAlphaOption = command === 'sweep' && values.alpha !== undefined;
+	const optionAlphas = hasAlphaOption ? parseAlphaRange(values.alpha, undefined) : undefined;
+	checkOutputPath(values.json);
+
+	const { spec, warnings } = loadWithCliMessages(specPath, maxJacobianBytes);
+	printWarnings(warnings, streams);
+
 	if (command === 'simulate') {
 		const result = simulateSpec(spec, { method, rtol, onProgress: progressPrinter(streams) });
 		streams.out(formatSimulation(result));
 		writeJson(values.json, simulationJson(result), streams);
 		return 0;
 	}
-	const alphas = parseAlphaRange(values.alpha, spec.sweep);
+	const alphas = optionAlphas ?? parseAlphaRange(undefined, spec.sweep);
 	const sweep = sweepAlpha(spec, alphas, { method, rtol });
 	streams.out(formatSweep(sweep));
 	writeJson(values.json, sweep, streams);
 	return 0;
 }
 
-function parseOptions(argv: readonly string[]) {
+/**
+ * Loads the spec file, naming the `--max-memory-mb` option where the loader's size message names
+ * its `maxJacobianBytes` option.
+ */
+function loadWithCliMessages(specPath: string, maxJacobianBytes: number | undefined) {
 	try {
-		return parseArgs({
-			args: [...argv],
-			allowPositionals: true,
-			options: {
-				json: { type: 'string' },
-				method: { type: 'string' },
-				rtol: { type: 'string' },
-				alpha: { type: 'string' },
-				help: { type: 'boolean', short: 'h' },
-			},
-		});
+		return loadSpecFile(specPath, maxJacobianBytes === undefined ? {} : { maxJacobianBytes });
 	} catch (error) {
-		throw new UsageError(`${(error as Error).message}; see --help.`);
-	}
-}
-
-function parseMethod(text: string | undefined): SolverMethod | undefined {
-	if (text === undefined || text === 'exponential' || text === 'dopri5') {
-		return text;
-	}
-	throw new UsageError(`--method ${text} is not a method; use exponential or dopri5.`);
-}
-
-function parseRtol(text: string | undefined): number | undefined {
-	if (text === undefined) {
-		return undefined;
-	}
-	const value = Number(text);
-	if (text.trim() === '' || !(value > 0 && value < 1)) {
-		throw new UsageError(`--rtol ${text} is invalid; give a number between 0 and 1, for example 1e-8.`);
-	}
-	return value;
-}
-
-function parseAlphaRange(
-	text: string | undefined,
-	fallback: { from: number; to: number; count: number } | undefined,
-): number[] {
-	if (text === undefined) {
-		if (fallback === undefined) {
-			throw new UsageError('sweep needs --alpha FROM:TO:COUNT or a "sweep" block in the spec.');
+		if (error instanceof SpecError) {
+			throw new SpecError(error.issues.map(cliIssue));
 		}
-		return logSpaced(fallback.from, fallback.to, fallback.count);
+		throw error;
 	}
-	const parts = text.split(':').map((part) => Number(part));
-	const [from, to, count] = parts;
-	const valid = parts.length === 3 && from > 0 && to > 0 && Number.isInteger(count) && count >= 1 && count <= 1000;
-	if (!valid) {
-		throw new UsageError(
-			`--alpha ${text} is invalid; give FROM:TO:COUNT with FROM, TO > 0 and COUNT an integer from 1 to 1000, for example 1:1000:7.`,
-		);
+}
+
+function cliIssue(issue: SpecIssue): SpecIssue {
+	if (issue.code !== 'tooLarge') {
+		return issue;
 	}
-	return logSpaced(from, to, count);
+	const option = 'the limit with --max-memory-mb N (in MiB)';
+	const message = issue.message.replace('the maxJacobianBytes limit', option);
+	return { ...issue, message };
+}
+
+function printWarnings(warnings: readonly SpecIssue[], streams: Streams): void {
+	for (const warning of warnings) {
+		if (warning.severity === 'warning') {
+			streams.err(`Warning: ${formatIssue(warning)}`);
+		}
+	}
 }
 
 function writeJson(target: string | undefined, value: unknown, streams: Streams): void {
@@ -147,8 +142,12 @@ function writeJson(target: string | undefined, value: unknown, streams: Streams)
 	const text = JSON.stringify(value, null, 2);
 	if (target === '-') {
 		streams.out(text);
-	} else {
+		return;
+	}
+	try {
 		writeFileSync(target, text + '\n');
+	} catch (error) {
+		throw new OutputError(`Cannot write the --json output to ${target}: ${(error as Error).message}.`);
 	}
 }
 
@@ -170,6 +169,10 @@ function reportFailure(error: unknown, streams: Streams): number {
 	if (error instanceof UsageError) {
 		streams.err(`Invalid command line: ${error.message}`);
 		return 2;
+	}
+	if (error instanceof OutputError) {
+		streams.err(error.message);
+		return 1;
 	}
 	const code = (error as { code?: unknown }).code;
 	if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {

@@ -21,6 +21,20 @@ export type Horizon =
 			readonly peakTime: number;
 	  };
 
+/**
+ * The Lip(Dh) value a predicted horizon was solved with. `exact` is the exact constant (quadratic,
+ * linear model). `certifiedBound` is the certified upper bound, so the horizon is a guarantee.
+ * `estimate` is a lower bound on the true constant, so the horizon is realistic but not guaranteed.
+ */
+export type LipschitzSource = 'exact' | 'certifiedBound' | 'estimate';
+
+/**
+ * Method of a Lip(Dh) estimate. `curvature` is the operator norm of D^2 h(w0) found by power
+ * iteration (`estimateJacobianLipschitz`). `supplied` is a value the caller passed, for example the
+ * largest secant slope along a simulated path.
+ */
+export type LipschitzEstimateMethod = 'curvature' | 'supplied';
+
 /** Lip(Dh) as reported: a certified bound and an estimate, each labelled. */
 export interface LipschitzReport {
 	/** ρ, the ball radius `sqrt(T R0) / α` the constants were taken on. */
@@ -30,6 +44,8 @@ export interface LipschitzReport {
 	readonly exact: boolean;
 	/** Estimate (a lower bound on the true constant); null when not computed or not applicable. */
 	readonly estimate: number | null;
+	/** Method of `estimate`; absent when it is null or equal to the exact constant. */
+	readonly estimateMethod?: LipschitzEstimateMethod;
 	/** Certified bound on Lip(h) on the same ball, used by the older bound. */
 	readonly modelBound: number | null;
 	readonly description: string;
@@ -60,6 +76,8 @@ export interface HorizonAnalysis {
 		/** Proposition 1.1 (Chizat, Oyallon and Bach 2019), grows like sqrt(alpha). */
 		readonly older: Horizon;
 	};
+	/** The Lip(Dh) value each horizon used; always set by `analyzeProblem`, optional for literals. */
+	readonly horizonLipschitz?: Readonly<Record<keyof HorizonAnalysis['horizons'], LipschitzSource>>;
 	/** Smallest α whose guaranteed horizon reaches the spec's T; null when none exists. */
 	readonly minimumAlpha: number | null;
 	/** Notes for the reader: centering used, loss conversion, non-smooth activation. */
@@ -141,6 +159,11 @@ export interface SweepPoint {
 	readonly estimate: Horizon;
 	readonly older: Horizon;
 	readonly steps: number;
+	/**
+	 * Failure message of this alpha: an invalid alpha for the spec, or a simulation that could not
+	 * finish. The horizons it could not compute are then `notApplicable` with the same reason.
+	 */
+	readonly error?: string;
 }
 
 export interface SweepResult {
@@ -150,4 +173,11 @@ export interface SweepResult {
 	readonly estimateSlope: number | null;
 	readonly olderSlope: number | null;
 	readonly spec: ResolvedSpec;
+	/**
+	 * False when the sweep stopped before its last alpha (time budget, cancellation); `points` then
+	 * ends early. Always set by `sweepAlpha`; absent in results built elsewhere (read it as true).
+	 */
+	readonly complete?: boolean;
+	/** Reason the sweep stopped early; present only when `complete` is false. */
+	readonly stopReason?: string;
 }

@@ -4,10 +4,14 @@ import type { ResolvedSpec } from '../spec/types';
 import { initialResidual, prepareProblem } from '../simulate/problem';
 import type { PreparedProblem } from '../simulate/problem';
 import type { BoundInputs } from './constants';
-import { kappaAt, lipschitzFunction, trajectoryRadius } from './constants';
+import { isOverflow, lipschitzFunction, trajectoryRadius } from './constants';
+import { chooseEstimate } from './estimate';
+import type { ChosenEstimate } from './estimate';
 import { predictHorizons } from './horizons';
 import type { HorizonInputs } from './horizons';
-import { secantLogLog, smallestSatisfying } from './horizonSolver';
+import { assertFiniteLoss, assertUsableAlpha, radiusOverflowError } from './limits';
+import { minimumAlpha } from './minimumAlpha';
+import { analysisNotes } from './notes';
 
 export interface AnalyzeOptions {
 	/** A prepared problem to reuse (same spec); built from the spec when absent. */
@@ -16,6 +20,13 @@ export interface AnalyzeOptions {
 	readonly alpha?: number;
 	/** A Lip(Dh) estimate (lower bound) for the headline estimate when the bound is not exact. */
 	readonly jacobianLipschitzEstimate?: number;
+	/**
+	 * Whether to compute the curvature estimate of Lip(Dh) (`estimateJacobianLipschitz`, 9 Jacobians)
+	 * when no estimate is passed: true always, false never (the estimate horizon then uses the
+	 * certified bound). Default: only when 9 n p is at most 1e6 Jacobian entries, which leaves it out
+	 * of a hover on networks of the size n = 64, p = 4608 (about 31 ms there).
+	 */
+	readonly estimate?: boolean;
 	/** Skips the minimum-alpha search (the sweep does not need it). */
 	readonly skipMinimumAlpha?: boolean;
 }
@@ -24,12 +35,16 @@ export interface AnalyzeOptions {
  * Computes what a hover shows, without simulating: R0, the spectrum of K0, ||J0||, the
  * Lipschitz constants on the ball of radius `sqrt(T R0) / alpha`, the four predicted horizons and
  * the smallest alpha whose guaranteed horizon reaches T. Cost: one model evaluation, one Jacobian,
- * one Gram matrix and one eigendecomposition (all in `prepareProblem`), then scalar bisections.
+ * one Gram matrix and one eigendecomposition (all in `prepareProblem`), about 20 certified
+ * Lipschitz bounds for the fixed points, and for a small network (or with `options.estimate`) a
+ * curvature estimate of Lip(Dh) from 9 Jacobians.
  *
  * @param spec - resolved spec
- * @param options - reuse a prepared problem, override alpha, pass a Lip(Dh) estimate
+ * @param options - reuse a prepared problem, override alpha, pass or skip a Lip(Dh) estimate
  * @returns the analysis; horizons and thresholds in the spec's time unit
- * @throws SpecError from the model, SimulationError `nonFinite` when h(w0) or J0 is not finite
+ * @throws SpecError with code `range` at `$.training.alpha` when alpha makes R0 overflow or puts the
+ * ball of radius `sqrt(T R0) / alpha` where the certified bound overflows; SpecError from the model;
+ * SimulationError `nonFinite` when h(w0) or J0 is not finite
  */
 export function analyzeSpec(spec: ResolvedSpec, options: AnalyzeOptions = {}): HorizonAnalysis {
 	const problem = options.problem ?? prepareProblem(spec);
@@ -40,19 +55,32 @@ export function analyzeSpec(spec: ResolvedSpec, options: AnalyzeOptions = {}): H
  * Same as `analyzeSpec` for an already prepared problem.
  *
  * @param problem - prepared problem
- * @param options - alpha override, Lip(Dh) estimate, skip of the minimum-alpha search
+ * @param options - alpha override, Lip(Dh) estimate, skip of the estimate or the minimum alpha
  * @returns the analysis
+ * @throws SpecError as `analyzeSpec` does
  */
 export function analyzeProblem(problem: PreparedProblem, options: AnalyzeOptions = {}): HorizonAnalysis {
 	const spec = problem.spec;
 	const alpha = options.alpha ?? spec.training.alpha;
+	assertUsableAlpha(alpha);
 	const lipschitzAt = lipschitzFunction(problem.model);
-	const inputs = horizonInputs(problem, alpha, options.jacobianLipschitzEstimate, lipschitzAt);
 	const trainingTime = spec.training.T * problem.timeScale;
+	const base = horizonInputs(problem, alpha, undefined, lipschitzAt);
+	assertFiniteLoss(problem, alpha, base.initialLoss);
+	const lipschitz = lipschitzReportAt(base, trainingTime, problem.timeScale);
+
+	const chosen = chooseEstimate(
+		problem.model,
+		lipschitzAt(0),
+		options.jacobianLipschitzEstimate,
+		options.estimate,
+	);
+	const inputs: HorizonInputs = { ...base, jacobianLipschitzEstimate: chosen?.value };
 	const horizons = predictHorizons(inputs);
 	const values = problem.initialKernelEigen.values;
 	const n = problem.outputCount;
 	const residualNorm = Math.sqrt(2 * inputs.initialLoss);
+	const inputsFor = (candidate: number) => horizonInputs(problem, candidate, undefined, lipschitzAt);
 	return {
 		initialLoss: inputs.initialLoss,
 		initialResidualNorm: residualNorm,
@@ -63,15 +91,16 @@ export function analyzeProblem(problem: PreparedProblem, options: AnalyzeOptions
 		outputCount: n,
 		threshold: inputs.relativeTolerance * residualNorm,
 		timeScale: problem.timeScale,
-		lipschitz: lipschitzReport(inputs, trainingTime, options.jacobianLipschitzEstimate),
+		lipschitz: withEstimate(lipschitz, chosen),
 		horizons: {
 			guaranteed: toSpecTime(horizons.guaranteed, problem.timeScale),
 			guaranteedRounded: toSpecTime(horizons.guaranteedRounded, problem.timeScale),
 			estimate: toSpecTime(horizons.estimate, problem.timeScale),
 			older: toSpecTime(horizons.older, problem.timeScale),
 		},
-		minimumAlpha: options.skipMinimumAlpha ? null : minimumAlpha(problem, alpha, trainingTime, lipschitzAt),
-		notes: analysisNotes(problem, inputs, options.jacobianLipschitzEstimate),
+		horizonLipschitz: horizons.sources,
+		minimumAlpha: options.skipMinimumAlpha ? null : minimumAlpha(problem, inputs, trainingTime, inputsFor),
+		notes: analysisNotes(problem, inputs, chosen),
 	};
 }
 
@@ -113,104 +142,32 @@ export function toSpecTime(horizon: Horizon, timeScale: number): Horizon {
 	return horizon;
 }
 
-function lipschitzReport(inputs: BoundInputs, trainingTime: number, estimate?: number): LipschitzReport {
+/**
+ * Reports the constants on the ball of radius `sqrt(T R0) / alpha`, without the estimate.
+ *
+ * @throws SpecError when the certified bound overflows on that ball
+ */
+function lipschitzReportAt(inputs: BoundInputs, trainingTime: number, timeScale: number): LipschitzReport {
 	const radius = trajectoryRadius(inputs, trainingTime);
 	const constants = inputs.lipschitzAt(radius);
+	if (isOverflow(constants) && !isOverflow(inputs.lipschitzAt(0))) {
+		throw radiusOverflowError(inputs, trainingTime, timeScale);
+	}
 	const bound = constants.jacobianLipschitzBound;
 	const exact = constants.jacobianLipschitzExact;
 	return {
 		radius,
 		bound: Number.isFinite(bound) ? bound : null,
 		exact,
-		estimate: exact && Number.isFinite(bound) ? bound : (estimate ?? null),
+		estimate: exact && Number.isFinite(bound) ? bound : null,
 		modelBound: Number.isFinite(constants.modelLipschitzBound) ? constants.modelLipschitzBound : null,
 		description: constants.description,
 	};
 }
 
-/**
- * Finds the smallest alpha whose guaranteed horizon reaches T, by `smallestSatisfying` over
- * [alpha 1e-15, alpha 1e15]. Because kappa(T) grows with T, the horizon reaches T exactly when
- * kappa(T) <= (sqrt(1 + 3 eps) - 1) / 3, so each candidate costs one Lipschitz evaluation. Returns 0 when every alpha qualifies (tolerance above the bound's
- * ceiling, or Lip(Dh) = 0) and null when none does (non-smooth model, or r0 growing with alpha
- * under centering `none` so that kappa(T) stays above the limit).
- *
- * NOTE: the search assumes that the guaranteed horizon grows with alpha. This is true when r0 does
- * not depend on alpha. Under centering `none` it is checked only at the points visited.
- */
-function minimumAlpha(
-	problem: PreparedProblem,
-	alpha: number,
-	trainingTime: number,
-	lipschitzAt: BoundInputs['lipschitzAt'],
-): number | null {
-	const reaches = (candidate: number): boolean => {
-		const inputs = horizonInputs(problem, candidate, undefined, lipschitzAt);
-		if (!(inputs.initialLoss > 0) || inputs.relativeTolerance >= 2) {
-			return true;
-		}
-		return kappaAt(inputs, trainingTime) <= (Math.sqrt(1 + 3 * inputs.relativeTolerance) - 1) / 3;
-	};
-	if (!problem.model.smooth) {
-		return null;
+function withEstimate(report: LipschitzReport, estimate: ChosenEstimate | undefined): LipschitzReport {
+	if (estimate === undefined) {
+		return report;
 	}
-	const lowest = alpha * 1e-15;
-	if (reaches(lowest)) {
-		return 0;
-	}
-	const ratio = (candidate: number): number => {
-		const inputs = horizonInputs(problem, candidate, undefined, lipschitzAt);
-		const limit = (Math.sqrt(1 + 3 * inputs.relativeTolerance) - 1) / 3;
-		return limit / kappaAt(inputs, trainingTime);
-	};
-	const guess = alpha / ratio(alpha);
-	const fast = secantLogLog(ratio, 1, guess);
-	if (fast !== undefined && reaches(fast * (1 + 1e-12))) {
-		return fast * (1 + 1e-12);
-	}
-	return smallestSatisfying(reaches, alpha, lowest, alpha * 1e15);
-}
-
-function analysisNotes(problem: PreparedProblem, inputs: HorizonInputs, estimate?: number): string[] {
-	const notes = [centeringNote(problem)];
-	if (problem.timeScale !== 1) {
-		notes.push(
-			`Mean loss 1/(2n) ||v - y*||^2 with n = ${problem.outputCount}: simulated as the sum-loss ` +
-				'gradient flow at time t / n; times and horizons are in the mean-loss unit, R0 and the bounds use the sum loss.',
-		);
-	}
-	if (!(inputs.initialLoss > 0)) {
-		notes.push('R0 = 0: the initial residual is zero, so nothing moves and E(t) = 0 for all t.');
-	}
-	if (!problem.model.smooth) {
-		notes.push("The activation's derivative is not Lipschitz (ReLU): Theorem 1.2 and Proposition 1.1 do not apply.");
-	}
-	notes.push(estimateNote(inputs, estimate));
-	return notes;
-}
-
-function estimateNote(inputs: HorizonInputs, estimate?: number): string {
-	if (inputs.lipschitzAt(0).jacobianLipschitzExact) {
-		return 'The estimate horizon uses the exact Lip(Dh).';
-	}
-	if (estimate !== undefined && Number.isFinite(estimate)) {
-		return `The estimate horizon uses the estimated Lip(Dh) = ${estimate.toPrecision(4)}, a lower bound on the true constant; it is not a guarantee.`;
-	}
-	return 'No Lip(Dh) estimate is available, so the estimate horizon uses the certified upper bound and is conservative.';
-}
-
-function centeringNote(problem: PreparedProblem): string {
-	const model = problem.spec.model;
-	if (model.type === 'mlp') {
-		switch (model.centering) {
-			case 'initial':
-				return 'Centering: initial, h(w) = f(w) - f(w0), so h(w0) = 0 and r0 = y*.';
-			case 'antisymmetric':
-				return 'Centering: antisymmetric, mirrored hidden units make f(w0) = 0, so r0 = y*.';
-			default:
-				return 'Centering: none, h(w) = f(w), so r0 = y* - alpha f(w0) grows with alpha.';
-		}
-	}
-	const size = norm2(problem.initialOutputs);
-	return `Centering: none (the ${model.type} model as given), ||h(w0)|| = ${size.toPrecision(4)}.`;
+	return { ...report, estimate: estimate.value, estimateMethod: estimate.method };
 }

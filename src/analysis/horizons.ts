@@ -1,6 +1,6 @@
-import type { Horizon } from '../results';
+import type { Horizon, LipschitzSource } from '../results';
 import type { BoundInputs } from './constants';
-import { kappaAt, kappaWith, trajectoryRadius } from './constants';
+import { isOverflow, kappaAt, kappaWith, trajectoryRadius } from './constants';
 import { solveHorizon } from './horizonSolver';
 
 /** Inputs of the predicted horizons, in sum-loss time. */
@@ -10,18 +10,27 @@ export interface HorizonInputs extends BoundInputs {
 	/** False for a non-smooth activation (ReLU): Dh is not Lipschitz and no theorem applies. */
 	readonly smooth: boolean;
 	/**
-	 * Lip(Dh) for the headline estimate when the certified bound is not exact: a path or sampling
+	 * Lip(Dh) for the headline estimate when the certified bound is not exact: a path or curvature
 	 * estimate (a lower bound on the true constant). Undefined: the certified bound is used.
 	 */
 	readonly jacobianLipschitzEstimate?: number;
 }
 
+/** Names of the four predicted horizons. */
+export type HorizonName = 'guaranteed' | 'guaranteedRounded' | 'estimate' | 'older';
+
+/** The four predicted horizons, in sum-loss time. */
 export interface PredictedHorizons {
 	readonly guaranteed: Horizon;
 	readonly guaranteedRounded: Horizon;
 	readonly estimate: Horizon;
 	readonly older: Horizon;
+	/** The Lip(Dh) value each horizon was solved with. */
+	readonly sources: Readonly<Record<HorizonName, LipschitzSource>>;
 }
+
+/** Reason of the `unbounded` horizons of a model that is linear in its parameters. */
+const LINEAR_REASON = 'Lip(Dh) = 0: the model is linear in its parameters, so E(t) = 0';
 
 /**
  * Solves the four predicted horizons ("The NTK approximation is valid for longer than you think",
@@ -36,42 +45,69 @@ export interface PredictedHorizons {
  * ```
  *
  * each a fixed point in T because the constants are taken on the ball of radius
- * sqrt(T R0) / alpha (solved by `solveHorizon`). Both Theorem 1.2 forms are `unbounded` when
- * eps >= 2 (the bound's ceiling `2 sqrt(2 R0)` is then within the tolerance). Every horizon is
- * `notApplicable` when R0 = 0 (E is identically 0 and the formulas divide by zero) or when
- * Dh is not Lipschitz.
+ * sqrt(T R0) / alpha (solved by `solveHorizon`, first guess from the constants at a known radius).
+ * With a Lip(Dh) estimate the estimate horizon has the closed form `eps alpha / (L sqrt(R0))`.
+ * Both Theorem 1.2 forms are `unbounded` when eps >= 2 (the bound's ceiling `2 sqrt(2 R0)` is then
+ * within the tolerance). Every horizon is `notApplicable` when R0 = 0 (E is identically 0 and the
+ * formulas divide by zero) or when Dh is not Lipschitz.
  *
- * @returns horizons in sum-loss time
+ * @returns horizons in sum-loss time, and which Lip(Dh) value each used
  */
 export function predictHorizons(inputs: HorizonInputs): PredictedHorizons {
+	const sources = lipschitzSources(inputs);
 	const reason = notApplicableReason(inputs);
 	if (reason !== undefined) {
 		const horizon: Horizon = { kind: 'notApplicable', reason };
-		return { guaranteed: horizon, guaranteedRounded: horizon, estimate: horizon, older: horizon };
+		return { guaranteed: horizon, guaranteedRounded: horizon, estimate: horizon, older: horizon, sources };
 	}
 	const epsilon = inputs.relativeTolerance;
+	const guaranteed = theorem12Horizon(inputs, sharpKappaLimit(epsilon), 0);
+	// The other horizons lie near the guaranteed one, so its radius gives closer first guesses.
+	const hint = guaranteed.kind === 'finite' ? trajectoryRadius(inputs, guaranteed.time) : 0;
 	return {
-		guaranteed: theorem12Horizon(inputs, (Math.sqrt(1 + 3 * epsilon) - 1) / 3),
-		guaranteedRounded: theorem12Horizon(inputs, (Math.SQRT2 * epsilon) / 6),
-		estimate: estimateHorizon(inputs),
-		older: olderHorizon(inputs),
+		guaranteed,
+		guaranteedRounded: theorem12Horizon(inputs, (Math.SQRT2 * epsilon) / 6, hint),
+		estimate: estimateHorizon(inputs, hint),
+		older: olderHorizon(inputs, hint),
+		sources,
 	};
 }
 
 /**
- * Returns the guaranteed horizon (sum-loss time) of Theorem 1.2's sharper form, used by the
- * minimum-alpha search.
+ * Computes the largest kappa allowed by the sharper form of Theorem 1.2 for the relative tolerance
+ * eps. The form on the right has no cancellation, so it keeps full precision for tiny eps (where
+ * the left form loses about log10(1 / eps) digits).
+ *
+ * ```tex
+ * \frac{\sqrt{1 + 3\varepsilon} - 1}{3} = \frac{\varepsilon}{\sqrt{1 + 3\varepsilon} + 1}
+ * ```
  */
-export function guaranteedHorizon(inputs: HorizonInputs): Horizon {
-	const reason = notApplicableReason(inputs);
-	if (reason !== undefined) {
-		return { kind: 'notApplicable', reason };
+export function sharpKappaLimit(relativeTolerance: number): number {
+	if (relativeTolerance === Infinity) {
+		return Infinity;
 	}
-	return theorem12Horizon(inputs, (Math.sqrt(1 + 3 * inputs.relativeTolerance) - 1) / 3);
+	return relativeTolerance / (Math.sqrt(1 + 3 * relativeTolerance) + 1);
+}
+
+/** Returns the Lip(Dh) value each horizon is solved with. */
+function lipschitzSources(inputs: HorizonInputs): PredictedHorizons['sources'] {
+	const exact = inputs.lipschitzAt(0).jacobianLipschitzExact;
+	const bound: LipschitzSource = exact ? 'exact' : 'certifiedBound';
+	const estimate: LipschitzSource = exact ? 'exact' : hasEstimate(inputs) ? 'estimate' : 'certifiedBound';
+	return { guaranteed: bound, guaranteedRounded: bound, estimate, older: bound };
+}
+
+function hasEstimate(inputs: HorizonInputs): boolean {
+	const estimate = inputs.jacobianLipschitzEstimate;
+	return estimate !== undefined && Number.isFinite(estimate) && estimate > 0;
 }
 
 function notApplicableReason(inputs: HorizonInputs): string | undefined {
-	if (!inputs.smooth || !Number.isFinite(inputs.lipschitzAt(0).jacobianLipschitzBound)) {
+	const atCenter = inputs.lipschitzAt(0);
+	if (inputs.smooth && isOverflow(atCenter)) {
+		return 'the certified bound on Lip(Dh) overflows the double range even at w0 (weights or inputs near 1e308), so no horizon can be computed';
+	}
+	if (!inputs.smooth || !Number.isFinite(atCenter.jacobianLipschitzBound)) {
 		return "the activation's derivative is not Lipschitz (for example ReLU), so Lip(Dh) is infinite and Theorem 1.2 does not apply";
 	}
 	if (!(inputs.initialLoss > 0)) {
@@ -80,49 +116,65 @@ function notApplicableReason(inputs: HorizonInputs): string | undefined {
 	return undefined;
 }
 
-function theorem12Horizon(inputs: HorizonInputs, kappaLimit: number): Horizon {
+function theorem12Horizon(inputs: HorizonInputs, kappaLimit: number, hint: number): Horizon {
 	if (inputs.relativeTolerance >= 2) {
 		return {
 			kind: 'unbounded',
 			reason: "the tolerance is at least Theorem 1.2's ceiling 2 sqrt(2 R0), so the bound never exceeds it",
 		};
 	}
-	return solveKappa(inputs, (time) => kappaAt(inputs, time), kappaLimit);
+	return solveKappa(inputs, kappaLimit, hint);
 }
 
-function estimateHorizon(inputs: HorizonInputs): Horizon {
+function estimateHorizon(inputs: HorizonInputs, hint: number): Horizon {
 	const exact = inputs.lipschitzAt(0).jacobianLipschitzExact;
 	const estimate = inputs.jacobianLipschitzEstimate;
-	if (exact || estimate === undefined || !Number.isFinite(estimate)) {
-		return solveKappa(inputs, (time) => kappaAt(inputs, time), inputs.relativeTolerance);
+	if (exact || estimate === undefined || !hasEstimate(inputs)) {
+		return solveKappa(inputs, inputs.relativeTolerance, hint);
 	}
-	return solveKappa(inputs, (time) => kappaWith(inputs, time, estimate), inputs.relativeTolerance);
+	// kappa is linear in T for a constant Lip(Dh), so the fixed point is explicit.
+	const time = inputs.relativeTolerance / kappaWith(inputs, 1, estimate);
+	if (time === Infinity) {
+		return { kind: 'unbounded', reason: 'the estimated horizon exceeds the double range (about 1.8e308)' };
+	}
+	return { kind: 'finite', time: Number.isNaN(time) ? 0 : time };
 }
 
-/** Solves kappa(T) = limit; the guess uses the constant at radius 0, which can only be smaller. */
-function solveKappa(inputs: HorizonInputs, kappa: (time: number) => number, limit: number): Horizon {
-	const perTime = kappa(1);
+/**
+ * Solves kappa(T) = limit. The first guess `limit / kappa per unit time` uses the constant at
+ * radius `hint`; when the hint lies below the horizon's radius this guess is an upper bound.
+ */
+function solveKappa(inputs: HorizonInputs, limit: number, hint: number): Horizon {
+	const kappa = (time: number): number => kappaAt(inputs, time);
+	const perTime = kappaWith(inputs, 1, inputs.lipschitzAt(hint).jacobianLipschitzBound);
 	const guess = perTime > 0 ? limit / perTime : 1;
-	const horizon = solveHorizon(kappa, limit, guess);
+	const horizon = solveHorizon(kappa, limit, guess, 1);
 	if (horizon.kind === 'unbounded' && inputs.lipschitzAt(0).jacobianLipschitzBound === 0) {
-		return { kind: 'unbounded', reason: 'Lip(Dh) = 0: the model is linear in its parameters, so E(t) = 0' };
+		return { kind: 'unbounded', reason: LINEAR_REASON };
 	}
 	return horizon;
 }
 
-function olderHorizon(inputs: HorizonInputs): Horizon {
+function olderHorizon(inputs: HorizonInputs, hint: number): Horizon {
 	const target = inputs.relativeTolerance * Math.sqrt(2 * inputs.initialLoss);
-	const level = (time: number): number => {
-		const constants = inputs.lipschitzAt(trajectoryRadius(inputs, time));
-		const lipschitzH = constants.modelLipschitzBound;
-		const value = (time * time * lipschitzH * lipschitzH * constants.jacobianLipschitzBound * inputs.initialLoss) / inputs.alpha;
-		return Number.isNaN(value) ? 0 : value;
-	};
-	const perTime = level(1);
-	const guess = perTime > 0 ? Math.sqrt(target / perTime) : 1;
-	const horizon = solveHorizon(level, target, guess);
+	const level = (time: number): number => olderLevel(inputs, time);
+	const perSquaredTime = olderLevel(inputs, 1, hint);
+	const guess = perSquaredTime > 0 ? Math.sqrt(target / perSquaredTime) : 1;
+	const horizon = solveHorizon(level, target, guess, 2);
 	if (horizon.kind === 'unbounded' && inputs.lipschitzAt(0).jacobianLipschitzBound === 0) {
-		return { kind: 'unbounded', reason: 'Lip(Dh) = 0: the model is linear in its parameters, so E(t) = 0' };
+		return { kind: 'unbounded', reason: LINEAR_REASON };
 	}
 	return horizon;
+}
+
+/**
+ * Computes Proposition 1.1's bound `t^2 Lip(h)^2 Lip(Dh) R0 / alpha` with the constants on the ball
+ * of radius `radius` (default: the trajectory radius at t). NaN (from 0 times Infinity) counts as 0.
+ */
+function olderLevel(inputs: HorizonInputs, time: number, radius = trajectoryRadius(inputs, time)): number {
+	const constants = inputs.lipschitzAt(radius);
+	const lipschitzH = constants.modelLipschitzBound;
+	const scaled = time * lipschitzH;
+	const value = scaled * scaled * (constants.jacobianLipschitzBound / inputs.alpha) * inputs.initialLoss;
+	return Number.isNaN(value) ? 0 : value;
 }

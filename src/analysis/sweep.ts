@@ -1,6 +1,9 @@
-import type { Horizon, SweepPoint, SweepResult } from '../results';
+import { SimulationError, SpecError } from '../errors';
+import type { SimulationFailureKind } from '../errors';
+import type { Horizon, HorizonAnalysis, SweepPoint, SweepResult } from '../results';
 import type { ResolvedSpec, SolverMethod } from '../spec/types';
 import { prepareProblem } from '../simulate/problem';
+import type { PreparedProblem } from '../simulate/problem';
 import { simulateSpec } from '../simulate/simulate';
 import { analyzeProblem } from './analyze';
 
@@ -8,6 +11,9 @@ import { analyzeProblem } from './analyze';
 const SEARCH_FACTOR = 10;
 /** The search never runs past this multiple of T. */
 const SEARCH_CAP_FACTOR = 1000;
+
+/** Simulation failures that stop the whole sweep, because they come from its budget or a cancel. */
+const STOP_KINDS: ReadonlySet<SimulationFailureKind> = new Set(['timeBudget', 'cancelled']);
 
 export interface SweepOptions {
 	readonly method?: SolverMethod;
@@ -25,6 +31,12 @@ export interface SweepOptions {
  * `max(T, min(10 x estimate horizon, 1000 T))`, so a horizon well past T is still found. The
  * alpha-independent part (model, J0, K0 and its eigendecomposition) is prepared once.
  *
+ * An alpha whose analysis or simulation fails keeps its point: a SpecError for an alpha outside
+ * the usable range, or a SimulationError such as `nonFinite`. The point then carries the message
+ * in `error`, and the horizons it could not compute are `notApplicable`. The sweep goes on with
+ * the next alpha. A stop by `deadlineMs` or `shouldStop` ends the sweep with `complete: false`
+ * and a `stopReason`.
+ *
  * The slopes are least-squares fits of log T against log alpha over the finite horizons. Theorem
  * 1.2 of "The NTK approximation is valid for longer than you think" (Boix-Adsera and Littwin
  * 2023) gives horizons linear in alpha (slope 1), the older bound of Chizat, Oyallon and Bach
@@ -33,8 +45,8 @@ export interface SweepOptions {
  * @param spec - resolved spec (its alpha is ignored)
  * @param alphas - alpha values > 0
  * @param options - method, rtol, cancellation, deadline, per-point callback
- * @returns one point per alpha (fewer when stopped) and the three slopes
- * @throws SimulationError from a simulation other than a stop by deadline or cancellation
+ * @returns one point per alpha (fewer when stopped), the three slopes and the completeness
+ * @throws SpecError or SimulationError from preparing the alpha-independent part
  */
 export function sweepAlpha(
 	spec: ResolvedSpec,
@@ -42,17 +54,62 @@ export function sweepAlpha(
 	options: SweepOptions = {},
 ): SweepResult {
 	const problem = prepareProblem(spec);
-	const trainingTime = spec.training.T;
 	const points: SweepPoint[] = [];
+	let stopReason: string | undefined;
 	for (const alpha of alphas) {
-		if (options.shouldStop?.() || (options.deadlineMs !== undefined && Date.now() > options.deadlineMs)) {
+		stopReason = stopReasonNow(options, points.length, alphas.length);
+		if (stopReason !== undefined) {
 			break;
 		}
-		const analysis = analyzeProblem(problem, { alpha, skipMinimumAlpha: true });
-		const estimate = analysis.horizons.estimate;
-		const predicted = estimate.kind === 'finite' ? SEARCH_FACTOR * estimate.time : trainingTime;
-		const searchTime = Math.max(trainingTime, Math.min(predicted, SEARCH_CAP_FACTOR * trainingTime));
-		const result = simulateSpec(spec, {
+		const outcome = sweepPoint(problem, alpha, options);
+		if ('stopReason' in outcome) {
+			const progress = `${points.length} of ${alphas.length} alpha values done`;
+			stopReason = `${outcome.stopReason} at alpha = ${alpha} (${progress})`;
+			break;
+		}
+		points.push(outcome.point);
+		options.onPoint?.(points.length, alphas.length, outcome.point);
+	}
+	return {
+		points,
+		empiricalSlope: logSlope(points, (point) => point.empirical),
+		estimateSlope: logSlope(points, (point) => point.estimate),
+		olderSlope: logSlope(points, (point) => point.older),
+		spec,
+		complete: stopReason === undefined,
+		...(stopReason === undefined ? {} : { stopReason }),
+	};
+}
+
+function stopReasonNow(options: SweepOptions, done: number, total: number): string | undefined {
+	const progress = `${done} of ${total} alpha values done`;
+	if (options.shouldStop?.()) {
+		return `cancelled (${progress})`;
+	}
+	if (options.deadlineMs !== undefined && Date.now() > options.deadlineMs) {
+		return `the time budget ran out (${progress})`;
+	}
+	return undefined;
+}
+
+/** Analyzes and simulates one alpha; a stopped simulation returns its reason instead. */
+function sweepPoint(
+	problem: PreparedProblem,
+	alpha: number,
+	options: SweepOptions,
+): { point: SweepPoint } | { stopReason: string } {
+	let analysis: HorizonAnalysis;
+	try {
+		analysis = analyzeProblem(problem, { alpha, skipMinimumAlpha: true });
+	} catch (error) {
+		return { point: failedPoint(alpha, pointFailure(error)) };
+	}
+	const trainingTime = problem.spec.training.T;
+	const estimate = analysis.horizons.estimate;
+	const predicted = estimate.kind === 'finite' ? SEARCH_FACTOR * estimate.time : trainingTime;
+	const searchTime = Math.max(trainingTime, Math.min(predicted, SEARCH_CAP_FACTOR * trainingTime));
+	try {
+		const result = simulateSpec(problem.spec, {
 			problem,
 			alpha,
 			endTime: searchTime,
@@ -63,25 +120,43 @@ export function sweepAlpha(
 			deadlineMs: options.deadlineMs,
 		});
 		if (!result.complete) {
-			break;
+			return { stopReason: result.stopReason ?? 'the simulation stopped early' };
 		}
-		const point: SweepPoint = {
-			alpha,
-			empirical: result.horizons.empirical,
-			guaranteed: analysis.horizons.guaranteed,
-			estimate,
-			older: analysis.horizons.older,
-			steps: result.solver.steps,
-		};
-		points.push(point);
-		options.onPoint?.(points.length, alphas.length, point);
+		const { guaranteed, older } = analysis.horizons;
+		const point = { alpha, empirical: result.horizons.empirical, guaranteed, estimate, older };
+		return { point: { ...point, steps: result.solver.steps } };
+	} catch (error) {
+		if (error instanceof SimulationError && STOP_KINDS.has(error.kind)) {
+			return { stopReason: error.message };
+		}
+		const failure = pointFailure(error);
+		const empirical: Horizon = { kind: 'notApplicable', reason: failure };
+		const { guaranteed, older } = analysis.horizons;
+		return { point: { alpha, empirical, guaranteed, estimate, older, steps: 0, error: failure } };
 	}
+}
+
+/** Describes a failure of one alpha, rethrowing anything that is not a typed error of the core. */
+function pointFailure(error: unknown): string {
+	if (error instanceof SpecError) {
+		return error.message;
+	}
+	if (error instanceof SimulationError) {
+		return `the simulation failed (${error.kind}): ${error.message}`;
+	}
+	throw error;
+}
+
+function failedPoint(alpha: number, failure: string): SweepPoint {
+	const horizon: Horizon = { kind: 'notApplicable', reason: failure };
 	return {
-		points,
-		empiricalSlope: logSlope(points, (point) => point.empirical),
-		estimateSlope: logSlope(points, (point) => point.estimate),
-		olderSlope: logSlope(points, (point) => point.older),
-		spec,
+		alpha,
+		empirical: horizon,
+		guaranteed: horizon,
+		estimate: horizon,
+		older: horizon,
+		steps: 0,
+		error: failure,
 	};
 }
 
@@ -126,5 +201,3 @@ export function logSpaced(from: number, to: number, count: number): number[] {
 	const step = Math.log(to / from) / (count - 1);
 	return Array.from({ length: count }, (_, i) => (i === count - 1 ? to : from * Math.exp(step * i)));
 }
-
-

@@ -184,7 +184,8 @@ function readLayerList(layers: unknown, architecture: MlpArchitecture, target: F
 		}
 		const record = layer as Record<string, unknown>;
 		checkKeys(record, ['W', 'b'], layerPath);
-		const matrix = { rows: widths[l + 1], cols: widths[l], name: `layers[${l}].W` };
+		const rowMeaning = `one row per unit of widths[${l + 1}]`;
+		const matrix = { rows: widths[l + 1], cols: widths[l], name: `layers[${l}].W`, rowMeaning };
 		readMatrix(record.W, matrix, [...layerPath, 'W'], target, architecture.weightOffsets[l]);
 		readBias(record.b, architecture, l, [...layerPath, 'b'], target);
 	});
@@ -203,7 +204,7 @@ function readTwoLayerWeights(
 	}
 	checkKeys(record, ['W', 'a', 'bW', 'ba'], WEIGHTS_PATH);
 	const [d, m, outputs] = widths;
-	const hiddenShape = { rows: m, cols: d, name: 'W' };
+	const hiddenShape = { rows: m, cols: d, name: 'W', rowMeaning: 'one row per hidden unit' };
 	const hiddenOffset = architecture.weightOffsets[0];
 	readMatrix(record.W, hiddenShape, [...WEIGHTS_PATH, 'W'], target, hiddenOffset);
 	readBias(record.bW, architecture, 0, [...WEIGHTS_PATH, 'bW'], target);
@@ -212,7 +213,7 @@ function readTwoLayerWeights(
 	if (outputs === 1 && Array.isArray(record.a) && !Array.isArray(record.a[0])) {
 		readVector(record.a, { length: m, name: 'a' }, outputPath, target, outputOffset);
 	} else {
-		const outputShape = { rows: outputs, cols: m, name: 'a' };
+		const outputShape = { rows: outputs, cols: m, name: 'a', rowMeaning: 'one row per output' };
 		readMatrix(record.a, outputShape, outputPath, target, outputOffset);
 	}
 	readBias(record.ba, architecture, 1, [...WEIGHTS_PATH, 'ba'], target);
@@ -239,14 +240,15 @@ function readBias(
 
 function readMatrix(
 	value: unknown,
-	shape: { rows: number; cols: number; name: string },
+	shape: { rows: number; cols: number; name: string; rowMeaning: string },
 	path: JsonPath,
 	target: Float64Array,
 	offset: number,
 ): void {
 	const expected = `${shape.rows} x ${shape.cols}`;
 	if (!Array.isArray(value) || value.length !== shape.rows) {
-		const message = `${shape.name} must be a ${expected} array of rows, got ${describeValue(value)}.`;
+		const fix = `Write ${shape.name} as ${shape.rows} rows of ${shape.cols} numbers, ${shape.rowMeaning}.`;
+		const message = `${shape.name} must be a ${expected} array of rows, got ${describeValue(value)}. ${fix}`;
 		throw shapeError(path, 'shape', message);
 	}
 	value.forEach((row: unknown, r) => {

@@ -1,4 +1,4 @@
-import type { Horizon, SimulationResult, SweepResult } from '../results';
+import type { Horizon, LipschitzSource, SimulationResult, SweepPoint, SweepResult } from '../results';
 
 /** Formats a number with 6 significant digits, or `-` for null. */
 function formatNumber(value: number | null | undefined): string {
@@ -64,12 +64,13 @@ export function formatSimulation(result: SimulationResult): string {
 		lines.push('');
 	}
 	const horizons = result.horizons;
+	const used = analysis.horizonLipschitz;
 	lines.push(
 		'horizons:',
-		`  guaranteed (Theorem 1.2)          ${formatHorizon(horizons.guaranteed)}`,
-		`  guaranteed, rounded form          ${formatHorizon(horizons.guaranteedRounded)}`,
-		`  estimate alpha eps/(Lip sqrt R0)  ${formatHorizon(horizons.estimate)}`,
-		`  older (Proposition 1.1)           ${formatHorizon(horizons.older)}`,
+		`  guaranteed (Theorem 1.2)          ${formatHorizon(horizons.guaranteed)}${sourceLabel(used?.guaranteed)}`,
+		`  guaranteed, rounded form          ${formatHorizon(horizons.guaranteedRounded)}${sourceLabel(used?.guaranteedRounded)}`,
+		`  estimate alpha eps/(Lip sqrt R0)  ${formatHorizon(horizons.estimate)}${sourceLabel(used?.estimate)}`,
+		`  older (Proposition 1.1)           ${formatHorizon(horizons.older)}${sourceLabel(used?.older)}`,
 		`  empirical (simulated)             ${formatHorizon(horizons.empirical)}`,
 		`  minimum alpha for T               ${formatNumber(analysis.minimumAlpha)}`,
 		'',
@@ -84,24 +85,48 @@ export function formatSimulation(result: SimulationResult): string {
 	return lines.join('\n');
 }
 
-/** Formats a sweep as a table with one row per alpha, then the fitted slopes. */
+/**
+ * Formats a sweep as a table with one row per alpha (a failed alpha as one `failed:` row), then
+ * the fitted slopes and, for a sweep that stopped early, the reason.
+ */
 export function formatSweep(result: SweepResult): string {
 	const lines = [`spec: ${result.spec.name}`, 'alpha | empirical | guaranteed | estimate | older | steps'];
-	for (const point of result.points) {
-		lines.push(
-			[
-				formatNumber(point.alpha),
-				formatHorizon(point.empirical),
-				formatHorizon(point.guaranteed),
-				formatHorizon(point.estimate),
-				formatHorizon(point.older),
-				String(point.steps),
-			].join(' | '),
-		);
-	}
+	lines.push(...result.points.map(formatSweepRow));
 	lines.push(
 		`slope of log T against log alpha: empirical ${formatNumber(result.empiricalSlope)}, ` +
 			`estimate ${formatNumber(result.estimateSlope)}, older ${formatNumber(result.olderSlope)}`,
 	);
+	if (result.complete === false) {
+		lines.push(`incomplete: ${result.stopReason ?? 'stopped early'}`);
+	}
 	return lines.join('\n');
+}
+
+function formatSweepRow(point: SweepPoint): string {
+	const analysisFailed = point.guaranteed.kind === 'notApplicable' && point.guaranteed.reason === point.error;
+	if (point.error !== undefined && analysisFailed) {
+		return `${formatNumber(point.alpha)} | failed: ${point.error}`;
+	}
+	return [
+		formatNumber(point.alpha),
+		point.error === undefined ? formatHorizon(point.empirical) : `failed: ${point.error}`,
+		formatHorizon(point.guaranteed),
+		formatHorizon(point.estimate),
+		formatHorizon(point.older),
+		String(point.steps),
+	].join(' | ');
+}
+
+/** Names the Lip(Dh) value a horizon used, or returns '' when the analysis has no label. */
+function sourceLabel(source: LipschitzSource | undefined): string {
+	switch (source) {
+		case 'exact':
+			return ' [exact Lip(Dh)]';
+		case 'certifiedBound':
+			return ' [certified Lip(Dh) bound]';
+		case 'estimate':
+			return ' [estimated Lip(Dh)]';
+		default:
+			return '';
+	}
 }
