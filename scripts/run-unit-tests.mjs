@@ -1,4 +1,5 @@
-// Runs every test/unit/**/*.test.ts file with Node's test runner, TypeScript loaded through tsx.
+// Runs every test/unit/**/*.test.ts and bench/*.test.ts file with Node's test runner, TypeScript
+// loaded through tsx.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,7 +18,7 @@ function findTests(dir) {
 }
 
 const filter = process.argv.slice(2);
-const files = findTests('test/unit').filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
+const files = [...findTests('test/unit'), ...findTests('bench')].filter((f) => filter.length === 0 || filter.some((s) => f.includes(s)));
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
 	stdio: 'inherit',
 });

@@ -1,4 +1,5 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { SimulationError } from '../errors';
+import { decomposeTridiagonalQl } from './tridiagonalQl';
 
 /** Eigendecomposition `A = Q diag(values) Q^T` of a real symmetric matrix. */
 export interface SymmetricEigen {
@@ -16,22 +17,29 @@ export interface SymmetricEigenOptions {
 	 * positive semi-definite, so a negative computed eigenvalue is rounding error.
 	 */
 	readonly nonNegative?: boolean;
+	/**
+	 * Wall-clock deadline as a `Date.now()` timestamp in milliseconds, checked once per row of the
+	 * tridiagonalization and once per eigenvalue of the QL iteration (each check is O(n^2) work apart).
+	 */
+	readonly deadlineMs?: number;
 }
 
 /**
- * Computes the eigendecomposition of a symmetric matrix with ml-matrix 6.15.1's
- * `EigenvalueDecomposition` (tridiagonal QL, from JAMA), guarding against its traps.
+ * Computes the eigendecomposition of a symmetric matrix by Householder tridiagonalization and the
+ * implicit QL method (EISPACK `tred2` and `tql2`, as in JAMA and ml-matrix 6.15.1), on flat typed
+ * arrays (see `decomposeTridiagonalQl`).
  *
- * That solver has no iteration cap and mishandles non-finite entries (a NaN entry can loop forever,
- * an Infinity entry throws a bare `TypeError`), and a matrix that is asymmetric by one ulp takes its
- * general path, which returns unsorted eigenvalues. This wrapper therefore rejects non-finite
- * entries first, symmetrizes `(A + A^T) / 2`, passes `assumeSymmetric`, and sorts the result.
+ * It rejects non-finite entries first, because the QL iteration on them does not converge (ml-matrix
+ * 6.15.1 loops forever on a NaN). It uses the symmetric part `(A + A^T) / 2`, so a matrix that is
+ * asymmetric by rounding is handled, and it returns the eigenvalues sorted ascending.
  *
  * @param matrix - row-major n x n entries; only the symmetric part is used
  * @param size - n, the order
- * @param options - `nonNegative` clamps eigenvalues at 0
+ * @param options - `nonNegative` clamps eigenvalues at 0; `deadlineMs` bounds the wall time
  * @returns ascending eigenvalues and the matching orthonormal eigenvectors
  * @throws RangeError when `matrix.length !== size * size` or an entry is NaN or infinite
+ * @throws SimulationError `timeBudget` when `options.deadlineMs` passes during the decomposition
+ * @throws Error when the QL iteration does not converge within 30 n sweeps
  */
 export function symmetricEigen(
 	matrix: Float64Array,
@@ -42,19 +50,41 @@ export function symmetricEigen(
 	if (size === 0) {
 		return { size, values: new Float64Array(0), vectors: new Float64Array(0) };
 	}
-	const decomposition = new EigenvalueDecomposition(symmetrized(matrix, size), {
-		assumeSymmetric: true,
-	});
-	const rawValues = decomposition.realEigenvalues;
-	const rawVectors = decomposition.eigenvectorMatrix;
-	const order = rawValues.map((_, k) => k).sort((i, j) => rawValues[i] - rawValues[j]);
+	const deadline = options.deadlineMs;
+	const input = {
+		size,
+		vt: symmetrized(matrix, size),
+		d: new Float64Array(size),
+		e: new Float64Array(size),
+		shouldStop: deadline === undefined ? undefined : () => Date.now() > deadline,
+	};
+	if (!decomposeTridiagonalQl(input)) {
+		throw new SimulationError(
+			'timeBudget',
+			`the time budget ran out during the eigendecomposition of a ${size} x ${size} matrix; ` +
+				'raise the time budget or use fewer training inputs.',
+			0,
+		);
+	}
+	return sortedDecomposition(input.d, input.vt, size, options.nonNegative === true);
+}
+
+/** Sorts the eigenpairs ascending; row k of `vt` is the eigenvector of `rawValues[k]`. */
+function sortedDecomposition(
+	rawValues: Float64Array,
+	vt: Float64Array,
+	size: number,
+	nonNegative: boolean,
+): SymmetricEigen {
+	const order = Array.from({ length: size }, (_, k) => k).sort((i, j) => rawValues[i] - rawValues[j]);
 	const values = new Float64Array(size);
 	const vectors = new Float64Array(size * size);
 	for (let k = 0; k < size; k++) {
 		const source = order[k];
-		values[k] = options.nonNegative ? Math.max(0, rawValues[source]) : rawValues[source];
+		values[k] = nonNegative ? Math.max(0, rawValues[source]) : rawValues[source];
+		const row = source * size;
 		for (let i = 0; i < size; i++) {
-			vectors[i * size + k] = rawVectors.get(i, source);
+			vectors[i * size + k] = vt[row + i];
 		}
 	}
 	return { size, values, vectors };
@@ -77,13 +107,13 @@ function checkSquare(matrix: Float64Array, size: number): void {
 	}
 }
 
-function symmetrized(matrix: Float64Array, size: number): Matrix {
-	const result = new Matrix(size, size);
+function symmetrized(matrix: Float64Array, size: number): Float64Array {
+	const result = new Float64Array(size * size);
 	for (let i = 0; i < size; i++) {
 		for (let j = i; j < size; j++) {
 			const value = 0.5 * (matrix[i * size + j] + matrix[j * size + i]);
-			result.set(i, j, value);
-			result.set(j, i, value);
+			result[i * size + j] = value;
+			result[j * size + i] = value;
 		}
 	}
 	return result;

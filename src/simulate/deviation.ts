@@ -1,6 +1,8 @@
 import { SimulationError } from '../errors';
 import type { SymmetricEigen } from '../linalg';
 import { multiply, multiplyTransposed, norm2 } from '../linalg';
+import { forwardProducts, transposedProducts } from './deviationProducts';
+import type { TransposedProducts } from './deviationProducts';
 import type { LinearFlow } from './linearFlow';
 import type { PreparedProblem } from './problem';
 
@@ -59,6 +61,8 @@ export class DeviationSystem {
 	private readonly s4: Float64Array;
 	private readonly sumP: Float64Array;
 	private readonly tempN: Float64Array;
+	/** J0^T e, J0^T rbar and D^T r from the fused pass. */
+	private readonly fused: TransposedProducts;
 	private changeStorage: Float64Array | undefined;
 
 	constructor(problem: PreparedProblem, flow: LinearFlow, alpha: number) {
@@ -79,6 +83,11 @@ export class DeviationSystem {
 		this.s4 = new Float64Array(p);
 		this.sumP = new Float64Array(p);
 		this.tempN = new Float64Array(n);
+		this.fused = {
+			initialTimesDeviation: new Float64Array(p),
+			initialTimesLinear: new Float64Array(p),
+			offsetTimesResidual: new Float64Array(p),
+		};
 	}
 
 	/**
@@ -111,23 +120,22 @@ export class DeviationSystem {
 
 	/**
 	 * Writes the full derivative `[de/dt; dd/dt]` at (t, y) into `out`, for integrators without an
-	 * integrating factor:
-	 * `de/dt = -(J0 x + D (x + J0^T rbar))` with `x = J_t^T e + D^T rbar = dd/dt`.
+	 * integrating factor. With `a = J0^T e`, `b = J0^T rbar` and `c = D^T r` (one fused pass):
+	 * `dd/dt = a + c` and `de/dt = -K_t e - (K_t - K0) rbar = -(J0 (a + c) + D (a + b + c))`.
 	 */
 	derivative(t: number, y: Float64Array, out: Float64Array): void {
 		this.load(t, y);
-		this.computeProducts(y);
 		const { n, p } = this;
+		const { initialTimesDeviation: a, initialTimesLinear: b, offsetTimesResidual: c } = this.fused;
+		this.computeFusedProducts(y);
 		const x = this.sumP;
+		const z = this.s1;
 		for (let k = 0; k < p; k++) {
-			x[k] = this.s1[k] + this.s2[k] + this.s4[k];
+			x[k] = a[k] + c[k];
+			z[k] = x[k] + b[k];
 			out[n + k] = x[k];
 		}
-		multiply(this.problem.initialJacobian, n, p, x, out);
-		for (let k = 0; k < p; k++) {
-			x[k] += this.s3[k];
-		}
-		addProduct(this.jacobianOffset, n, p, x, this.tempN, out);
+		forwardProducts(this.problem.initialJacobian, this.jacobianOffset, this, x, z, out);
 		negateHead(out, n);
 		checkFinite(out, t);
 	}
@@ -139,17 +147,23 @@ export class DeviationSystem {
 	 */
 	remainder(t: number, y: Float64Array, reference: ReferenceKernel, out: Float64Array): void {
 		this.load(t, y);
-		this.computeProducts(y);
-		const { n, p } = this;
-		for (let k = 0; k < p; k++) {
-			out[n + k] = this.s1[k] + this.s2[k] + this.s4[k];
-		}
 		if (reference.jacobianOffset === null) {
-			this.remainderAtInitialKernel(out);
+			this.remainderAtInitialKernel(y, out);
 		} else {
+			this.computeProducts(y);
+			const { n, p } = this;
+			for (let k = 0; k < p; k++) {
+				out[n + k] = this.s1[k] + this.s2[k] + this.s4[k];
+			}
 			this.remainderAtReference(y, reference, out);
 		}
 		checkFinite(out, t);
+	}
+
+	/** Computes a = J0^T e, b = J0^T rbar and c = D^T r in one pass, into `this.fused`. */
+	private computeFusedProducts(y: Float64Array): void {
+		const j0 = this.problem.initialJacobian;
+		transposedProducts(j0, this.jacobianOffset, this, y, this.linearResidual, this.fused);
 	}
 
 	/** Computes the products s1 = J0^T e, s2 = D^T e, s3 = J0^T rbar, s4 = D^T rbar. */
@@ -163,18 +177,20 @@ export class DeviationSystem {
 		multiplyTransposed(this.jacobianOffset, n, p, this.linearResidual, this.s4);
 	}
 
-	/** N = -(J0 (D^T r) + D (J_t^T r)), with D^T r = s2 + s4 and J_t^T r = s1 + s2 + s3 + s4. */
-	private remainderAtInitialKernel(out: Float64Array): void {
+	/**
+	 * Writes `N = -(K_t - K0) r = -(J0 c + D (a + b + c))` and `dd/dt = a + c`, with
+	 * `a = J0^T e`, `b = J0^T rbar`, `c = D^T r` from one fused pass, so `a + b + c = J_t^T r`.
+	 */
+	private remainderAtInitialKernel(y: Float64Array, out: Float64Array): void {
 		const { n, p } = this;
+		const { initialTimesDeviation: a, initialTimesLinear: b, offsetTimesResidual: c } = this.fused;
+		this.computeFusedProducts(y);
 		const x = this.sumP;
 		for (let k = 0; k < p; k++) {
-			x[k] = this.s2[k] + this.s4[k];
+			out[n + k] = a[k] + c[k];
+			x[k] = a[k] + b[k] + c[k];
 		}
-		multiply(this.problem.initialJacobian, n, p, x, out);
-		for (let k = 0; k < p; k++) {
-			x[k] += this.s1[k] + this.s3[k];
-		}
-		addProduct(this.jacobianOffset, n, p, x, this.tempN, out);
+		forwardProducts(this.problem.initialJacobian, this.jacobianOffset, this, c, x, out);
 		negateHead(out, n);
 	}
 

@@ -7,7 +7,9 @@ import { ROUNDING_FLOOR, scaledErrorNorm } from './tableau';
  * Step doubling (Richardson extrapolation, as in Hairer, Norsett and Wanner 1993) around a
  * one-step method of order 4: one step of size h and two of size h/2 from the same state. The two
  * half steps are the solution, and `(y_half - y_full) / 15` estimates their local error
- * (`2^4 - 1 = 15`).
+ * (`2^4 - 1 = 15`). With the exponential method a doubled step costs 14 remainder evaluations,
+ * each with one Jacobian. Each of the three attempts evaluates four stages, and the two accepted
+ * half steps evaluate their end points. The full step's end point is never evaluated.
  *
  * The exponential method needs it because its own embedded estimate compares two solutions that
  * share the quadrature nodes 0, 1/2 and 1. That estimate misses the quadrature error of a forcing

@@ -1,6 +1,7 @@
-import { gramMatrix, symmetricEigen } from '../linalg';
+import { gramMatrix } from '../linalg';
 import type { DeviationSystem, ReferenceKernel } from './deviation';
 import { displacementNorm } from './dopri5';
+import { decomposeKernel } from './kernelEigen';
 import type { Stepper } from './stepper';
 import { phiFunctions } from './phi';
 import type { PhiValues } from './phi';
@@ -90,7 +91,9 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 	private readonly coefficients: Float64Array;
 	private coefficientStep = Number.NaN;
 	private firstStageValid = false;
-	/** The remainder at the attempted step's end, which becomes the next first stage. */
+	/** End time and solution buffer of the last attempt; the buffer must be intact at `accept`. */
+	private lastEnd: { readonly time: number; readonly state: Float64Array } | undefined;
+	/** The remainder at the accepted step's end, which becomes the next first stage. */
 	private nextFirstEigen: Float64Array;
 	private nextFirstWeights: Float64Array;
 	private readonly half: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
@@ -127,7 +130,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		this.combineSolution(h, y, out);
 		this.estimateError(h);
-		this.evaluateRemainder(t + h, out, this.nextFirstEigen, this.nextFirstWeights);
+		this.lastEnd = { time: t + h, state: out };
 		return scaledErrorNorm({
 			previous: y,
 			next: out,
@@ -140,7 +143,18 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		});
 	}
 
+	/**
+	 * Evaluates the remainder at the accepted step's end, which becomes the next first stage. It is
+	 * deferred to here because a rejected attempt, the full step of `StepDoubling` and the probes of
+	 * the crossing and peak searches never use it.
+	 */
 	accept(): void {
+		const end = this.lastEnd;
+		if (end === undefined) {
+			throw new RangeError('ExponentialRungeKuttaStepper.accept: no attempt to accept');
+		}
+		this.evaluateRemainder(end.time, end.state, this.nextFirstEigen, this.nextFirstWeights);
+		this.lastEnd = undefined;
 		[this.eigenStages[0], this.nextFirstEigen] = [this.nextFirstEigen, this.eigenStages[0]];
 		[this.weightStages[0], this.nextFirstWeights] = [this.nextFirstWeights, this.weightStages[0]];
 		this.firstStageValid = true;
@@ -159,7 +173,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 	 * \Delta = J_t - J_{ref}, \qquad \text{refresh when } h_{next} \cdot \text{bound} > 0.5 .
 	 * ```
 	 *
-	 * `attempt` evaluates the remainder at the accepted state last, so D = J_t - J0 is at hand and
+	 * `accept` evaluates the remainder at the accepted state last, so D = J_t - J0 is at hand and
 	 * a refresh costs one Gram matrix (n^2 p / 2) and one eigendecomposition.
 	 */
 	afterStep(t: number, _y: Float64Array, nextStep: number): void {
@@ -182,7 +196,11 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		for (let index = 0; index < n * p; index++) {
 			jacobian[index] += offset[index];
 		}
-		const eigen = symmetricEigen(gramMatrix(jacobian, n, p), n, { nonNegative: true });
+		const eigen = decomposeKernel(gramMatrix(jacobian, n, p), n, {
+			matrixName: 'the tangent kernel K_t',
+			time: t,
+			options: { nonNegative: true },
+		});
 		return { time: t, jacobianOffset: offset, jacobian, eigen };
 	}
 

@@ -5,6 +5,12 @@ import type { Stepper } from './stepper';
 /** Inputs of `integrate` besides the stepper. Times are the sum-loss flow's. */
 export interface IntegrationRequest {
 	readonly stepper: Stepper;
+	/**
+	 * Stepper for the single steps of the crossing and peak searches, by default `stepper`. It may
+	 * be a cheaper method that shares `stepper`'s cached first stage (the exponential method inside
+	 * its step doubling), because a search step is never longer than an accepted step.
+	 */
+	readonly probeStepper?: Stepper;
 	/** n, the length of the e block at the start of the state. */
 	readonly residualSize: number;
 	/** Initial state `[e; d]` at t = 0 (zeros for the deviation system). */
@@ -25,6 +31,12 @@ export interface IntegrationRequest {
 	readonly shouldStop?: () => boolean;
 	/** Called at each report time with the state there; the state must not be kept. */
 	readonly onReport: (index: number, t: number, state: Float64Array) => void;
+	/**
+	 * Upper bound on E(s) for every s >= t, from the state at t. Once no report time is left and
+	 * the bound is below both the threshold (unless a crossing was found) and the peak so far, no
+	 * later crossing or larger peak exists, so the run ends early as complete.
+	 */
+	readonly errorBoundAfter?: (t: number, state: Float64Array) => number;
 	/** Called after every accepted step with the time, E = ||e|| and the state (not to be kept). */
 	readonly onStep?: (t: number, error: number, steps: number, state: Float64Array) => void;
 }
@@ -32,11 +44,11 @@ export interface IntegrationRequest {
 export interface IntegrationOutcome {
 	readonly steps: number;
 	readonly rejectedSteps: number;
-	/** Last time reached. */
+	/** Last time reached; `endTime` when `errorBoundAfter` settled the rest of the run. */
 	readonly time: number;
 	readonly complete: boolean;
 	readonly stopReason?: 'timeBudget' | 'cancelled' | 'crossing';
-	/** First time E(t) exceeds the threshold, refined by bisection; undefined when never. */
+	/** First time E(t) exceeds the threshold, refined by regula falsi; undefined when never. */
 	readonly crossingTime?: number;
 	/** Largest E on the steps, refined by golden-section search around the best step. */
 	readonly peakError: number;
@@ -51,6 +63,8 @@ const MIN_SHRINK = 0.2;
 const SAFETY = 0.9;
 /** A crossing time is refined until its bracket is below this fraction of the time. */
 const CROSSING_RESOLUTION = 1e-12;
+/** Search steps of the crossing refinement before it gives up on the bracket's width. */
+const CROSSING_MAX_PROBES = 200;
 /** The peak time is refined until its bracket is below this fraction of the time. */
 const PEAK_RESOLUTION = 1e-6;
 
@@ -58,8 +72,8 @@ const PEAK_RESOLUTION = 1e-6;
  * Integrates the deviation system with adaptive steps: the standard controller
  * `h_new = h min(5, max(0.2, 0.9 err^(-1/q)))` with q the order of the stepper's error estimate (Hairer, Norsett and Wanner 1993, section II.4),
  * landing exactly on every report time. E = ||e|| is checked after each step for the first
- * crossing of the threshold (refined by bisection on re-steps from the step's start) and for its
- * peak (refined by golden-section search), so neither depends on interpolation.
+ * crossing of the threshold (refined by Illinois regula falsi on re-steps from the step's start)
+ * and for its peak (refined by golden-section search), so neither depends on interpolation.
  *
  * @returns step counts, the crossing and the peak; `complete: false` when the deadline passed or
  * `shouldStop` returned true
@@ -80,6 +94,9 @@ interface SavedState {
 class Driver {
 	private readonly request: IntegrationRequest;
 	private readonly stepper: Stepper;
+	private readonly probeStepper: Stepper;
+	/** Start state of the last search step, whose first stage the probe stepper has cached. */
+	private probeOrigin: object | undefined;
 	private t = 0;
 	private y: Float64Array;
 	private next: Float64Array;
@@ -96,6 +113,7 @@ class Driver {
 	constructor(request: IntegrationRequest) {
 		this.request = request;
 		this.stepper = request.stepper;
+		this.probeStepper = request.probeStepper ?? request.stepper;
 		const size = request.initialState.length;
 		this.y = Float64Array.from(request.initialState);
 		this.next = new Float64Array(size);
@@ -141,6 +159,10 @@ class Driver {
 			if (crossed && this.request.stopAtCrossing) {
 				return this.outcome(false, 'crossing');
 			}
+			if (reportIndex >= reportTimes.length && this.isSettled()) {
+				this.finishPeak();
+				return { ...this.outcome(true), time: endTime };
+			}
 		}
 		this.finishPeak();
 		return this.outcome(true);
@@ -171,11 +193,22 @@ class Driver {
 		this.request.onStep?.(this.t, error, this.steps, this.y);
 		let crossed = false;
 		if (this.crossingTime === undefined && error > this.request.threshold) {
-			this.crossingTime = this.refineCrossing(previousTime, this.next, this.t);
+			this.crossingTime = this.refineCrossing(previousTime, this.next, this.t, error);
 			crossed = true;
 		}
 		this.trackPeak(previousTime, this.next, error);
 		return crossed;
+	}
+
+	/** True when `errorBoundAfter` rules out a later crossing and a larger peak. */
+	private isSettled(): boolean {
+		const boundAfter = this.request.errorBoundAfter;
+		if (boundAfter === undefined || this.peakPending) {
+			return false;
+		}
+		const bound = boundAfter(this.t, this.y);
+		const threshold = this.crossingTime === undefined ? this.request.threshold : Infinity;
+		return bound < threshold && bound < this.peakError;
 	}
 
 	private checkStop(): 'timeBudget' | 'cancelled' | undefined {
@@ -197,7 +230,9 @@ class Driver {
 				this.t,
 			);
 		}
-		if (!(size > 1e-14 * Math.max(this.t, stopAt))) {
+		// Rounding level of the current time, not of the target, because a long run starts with
+		// small steps.
+		if (!(size > Math.max(1e-14 * this.t, Number.MIN_VALUE))) {
 			throw new SimulationError(
 				'toleranceNotMet',
 				`the step size fell to ${size} at t = ${this.t}, below rounding level, before meeting ` +
@@ -207,36 +242,71 @@ class Driver {
 		}
 	}
 
-	/** E at time `time`, by one step from a saved state; the stepper's cached stage is dropped first. */
+	/**
+	 * E at time `time`, by one step of the probe stepper from a saved state. The cached first stage
+	 * is dropped when the start state differs from the last search step's.
+	 */
 	private errorAt(start: SavedState | { t: number; y: Float64Array }, time: number): number {
 		if (time === start.t) {
 			return norm2(start.y, 0, this.request.residualSize);
 		}
-		this.stepper.invalidate();
-		this.stepper.attempt(start.t, start.y, time - start.t, this.probe);
+		if (this.probeOrigin !== start) {
+			this.probeStepper.invalidate();
+			this.probeOrigin = start;
+		}
+		this.probeStepper.attempt(start.t, start.y, time - start.t, this.probe);
 		return norm2(this.probe, 0, this.request.residualSize);
 	}
 
-	/** Bisection for the first time E exceeds the threshold in (t0, t1]. */
-	private refineCrossing(t0: number, y0: Float64Array, t1: number): number {
+	/** Drops the search's cached stage, so the next integration step starts afresh. */
+	private endSearch(): void {
+		this.stepper.invalidate();
+		this.probeStepper.invalidate();
+		this.probeOrigin = undefined;
+	}
+
+	/**
+	 * Finds the first time E exceeds the threshold in (t0, t1] by the Illinois variant of regula
+	 * falsi on `f(t) = E(t) - threshold` (Dowell and Jarratt, BIT 11, 1971), which converges
+	 * superlinearly where bisection needs about 40 steps. A step that lands within half the
+	 * resolution of an end is pushed inside, and a step that fails to halve the bracket twice in a
+	 * row is replaced by a bisection, so the bracket always shrinks below the resolution.
+	 */
+	private refineCrossing(t0: number, y0: Float64Array, t1: number, error1: number): number {
 		const start = { t: t0, y: Float64Array.from(y0) };
 		const threshold = this.request.threshold;
-		this.stepper.invalidate();
-		let low = t0;
-		let high = t1;
-		while (high - low > CROSSING_RESOLUTION * high) {
-			const middle = 0.5 * (low + high);
-			if (middle <= low || middle >= high) {
+		const startError = norm2(y0, 0, this.request.residualSize);
+		const bracket = { low: t0, high: t1, lowValue: startError - threshold };
+		let highValue = error1 - threshold;
+		let side = 0;
+		let slowSteps = 0;
+		for (let probes = 0; probes < CROSSING_MAX_PROBES; probes++) {
+			const width = bracket.high - bracket.low;
+			const tolerance = 0.5 * CROSSING_RESOLUTION * bracket.high;
+			if (width <= 2 * tolerance) {
 				break;
 			}
-			if (this.errorAt(start, middle) > threshold) {
-				high = middle;
+			const secant = bracket.high - (highValue * width) / (highValue - bracket.lowValue);
+			const isBisection = slowSteps >= 2 || !Number.isFinite(secant);
+			const guess = isBisection ? bracket.low + 0.5 * width : secant;
+			const lowest = bracket.low + tolerance;
+			const time = Math.min(Math.max(guess, lowest), bracket.high - tolerance);
+			const value = this.errorAt(start, time) - threshold;
+			if (value > 0) {
+				bracket.high = time;
+				highValue = value;
+				bracket.lowValue *= side === 1 ? 0.5 : 1;
+				side = 1;
 			} else {
-				low = middle;
+				bracket.low = time;
+				bracket.lowValue = value;
+				highValue *= side === -1 ? 0.5 : 1;
+				side = -1;
 			}
+			slowSteps = bracket.high - bracket.low > 0.5 * width ? slowSteps + 1 : 0;
 		}
-		this.stepper.invalidate();
-		return high;
+		this.endSearch();
+		return bracket.high;
 	}
 
 	/**
@@ -298,7 +368,7 @@ class Driver {
 				f2 = evaluate(x2);
 			}
 		}
-		this.stepper.invalidate();
+		this.endSearch();
 		const best = f1 >= f2 ? { error: f1, time: x1 } : { error: f2, time: x2 };
 		if (best.error > this.peakError) {
 			this.peakError = best.error;

@@ -1,4 +1,4 @@
-import { multiply } from '../linalg';
+import { multiply, multiplyTransposed } from '../linalg';
 import type { PreparedProblem } from './problem';
 
 /**
@@ -19,6 +19,7 @@ export class LinearFlow {
 	readonly coefficients: Float64Array;
 	private readonly problem: PreparedProblem;
 	private readonly scratch: Float64Array;
+	private readonly outputScratch: Float64Array;
 
 	constructor(problem: PreparedProblem, initialResidual: Float64Array) {
 		this.problem = problem;
@@ -32,6 +33,7 @@ export class LinearFlow {
 			}
 		}
 		this.scratch = new Float64Array(n);
+		this.outputScratch = new Float64Array(n);
 	}
 
 	/** Writes rbar(t) = Q exp(-l t) Q^T r0 into `out` (length n). */
@@ -44,15 +46,19 @@ export class LinearFlow {
 		return multiply(this.problem.initialKernelEigen.vectors, n, n, this.scratch, out);
 	}
 
-	/** Writes ubar(t) = alpha (wbar(t) - w0) = J0^T Q phi_t(l) Q^T r0 into `out` (length p). */
+	/**
+	 * Writes ubar(t) = alpha (wbar(t) - w0) = J0^T (Q phi_t(l) Q^T r0) into `out` (length p), as
+	 * one n x n and one n x p product.
+	 */
 	displacement(t: number, out: Float64Array): Float64Array {
 		const n = this.problem.outputCount;
 		const values = this.problem.initialKernelEigen.values;
 		for (let k = 0; k < n; k++) {
 			this.scratch[k] = phi(values[k], t) * this.coefficients[k];
 		}
+		multiply(this.problem.initialKernelEigen.vectors, n, n, this.scratch, this.outputScratch);
 		const p = this.problem.parameterCount;
-		return multiply(this.problem.jacobianTimesEigenvectors, p, n, this.scratch, out);
+		return multiplyTransposed(this.problem.initialJacobian, n, p, this.outputScratch, out);
 	}
 }
 

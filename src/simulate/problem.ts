@@ -1,9 +1,10 @@
 import { SimulationError } from '../errors';
-import { gramMatrix, isAllFinite, symmetricEigen } from '../linalg';
+import { gramMatrix, isAllFinite } from '../linalg';
 import type { SymmetricEigen } from '../linalg';
 import { createModel } from '../model';
 import type { DifferentiableModel } from '../model/types';
 import type { ResolvedSpec } from '../spec/types';
+import { decomposeKernel } from './kernelEigen';
 
 /**
  * The alpha-independent part of a simulation: the model, w0, h(w0), the targets, the
@@ -41,6 +42,12 @@ export interface PreparedProblem {
 export interface PrepareOptions {
 	/** A model to use in place of `createModel(spec)`. */
 	readonly model?: DifferentiableModel;
+	/**
+	 * Wall-clock deadline as a `Date.now()` timestamp in milliseconds, checked between the phases
+	 * (model, J0, K0, eigendecomposition) and inside the eigendecomposition. Building the model, J0
+	 * and K0 are not interrupted, so the overrun is at most the longest of them.
+	 */
+	readonly deadlineMs?: number;
 }
 
 /**
@@ -58,10 +65,13 @@ export interface PrepareOptions {
  * @param options - optional model override
  * @returns the prepared problem
  * @throws SpecError from `createModel` when the model section is invalid
- * @throws SimulationError `nonFinite` when h(w0) or J0 has a NaN or infinite entry
+ * @throws SimulationError `nonFinite` when h(w0), J0 or K0 has a NaN or infinite entry
+ * @throws SimulationError `timeBudget` when `options.deadlineMs` passes between two phases
  */
 export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {}): PreparedProblem {
+	const checkDeadline = (phase: string): void => assertBeforeDeadline(options.deadlineMs, phase);
 	const model = options.model ?? createModel(spec);
+	checkDeadline('building the model');
 	const n = model.outputCount;
 	const p = model.parameterCount;
 	const w0 = model.initialParameters;
@@ -71,9 +81,16 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 	model.jacobian(w0, initialJacobian);
 	assertFinite(initialOutputs, 'h(w0)');
 	assertFinite(initialJacobian, 'the Jacobian Dh(w0)');
+	checkDeadline('computing the Jacobian J0');
 
 	const initialKernel = gramMatrix(initialJacobian, n, p);
-	const initialKernelEigen = symmetricEigen(initialKernel, n, { nonNegative: true });
+	checkDeadline('computing the kernel K0');
+	const initialKernelEigen = decomposeKernel(initialKernel, n, {
+		matrixName: 'the tangent kernel K0',
+		time: 0,
+		options: { nonNegative: true, deadlineMs: options.deadlineMs },
+	});
+	checkDeadline('decomposing the kernel K0');
 	const lambdaMax = n > 0 ? initialKernelEigen.values[n - 1] : 0;
 	let jacobianTimesEigenvectors: Float64Array | undefined;
 	return {
@@ -120,6 +137,18 @@ function assertFinite(values: Float64Array, what: string): void {
 			0,
 		);
 	}
+}
+
+function assertBeforeDeadline(deadlineMs: number | undefined, phase: string): void {
+	if (deadlineMs === undefined || Date.now() <= deadlineMs) {
+		return;
+	}
+	throw new SimulationError(
+		'timeBudget',
+		`the time budget ran out while ${phase}, before the integration started; raise the time ` +
+			'budget or use fewer training inputs.',
+		0,
+	);
 }
 
 function readTargets(spec: ResolvedSpec, n: number): Float64Array {

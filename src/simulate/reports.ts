@@ -1,5 +1,6 @@
-import { gramMatrix, norm2, productWithTranspose, spectralNormFromEigenvalues, symmetricEigen } from '../linalg';
+import { gramMatrix, norm2, productWithTranspose, spectralNormFromEigenvalues } from '../linalg';
 import type { DeviationSystem } from './deviation';
+import { decomposeKernel } from './kernelEigen';
 import type { PreparedProblem } from './problem';
 
 /** The reported quantities at one time; norms are Euclidean, `kernelDrift` is the operator norm. */
@@ -47,7 +48,7 @@ export function reportAt(
 		displacement[k] = ubar[k] + state[n + k];
 	}
 	const weightDistance = norm2(displacement) / alpha;
-	const { drift, offsetNorm } = kernelDrift(problem.initialJacobian, system.jacobianOffset, n, p);
+	const { drift, offsetNorm } = kernelDrift(problem.initialJacobian, system.jacobianOffset, n, p, t);
 	return {
 		error: norm2(state, 0, n),
 		residualNorm: norm2(residual),
@@ -62,13 +63,16 @@ export function reportAt(
 /**
  * Computes `||K_t - K0||_2` and `||D||_2` for `D = J_t - J0`.
  *
+ * @param time - sum-loss time of J_t, named in the error
  * @returns the drift's spectral norm and D's largest singular value
+ * @throws SimulationError `nonFinite` when an entry of the drift overflowed
  */
 export function kernelDrift(
 	initialJacobian: Float64Array,
 	offset: Float64Array,
 	n: number,
 	p: number,
+	time: number,
 ): { drift: number; offsetNorm: number } {
 	const cross = productWithTranspose(offset, initialJacobian, n, p);
 	const offsetGram = gramMatrix(offset, n, p);
@@ -78,7 +82,12 @@ export function kernelDrift(
 			drift[i * n + j] = cross[i * n + j] + cross[j * n + i] + offsetGram[i * n + j];
 		}
 	}
-	const driftNorm = spectralNormFromEigenvalues(symmetricEigen(drift, n).values);
-	const offsetValues = symmetricEigen(offsetGram, n, { nonNegative: true }).values;
+	const driftEigen = decomposeKernel(drift, n, { matrixName: 'the kernel drift K_t - K0', time });
+	const driftNorm = spectralNormFromEigenvalues(driftEigen.values);
+	const offsetValues = decomposeKernel(offsetGram, n, {
+		matrixName: 'the Gram matrix of J_t - J0',
+		time,
+		options: { nonNegative: true },
+	}).values;
 	return { drift: driftNorm, offsetNorm: Math.sqrt(n > 0 ? offsetValues[n - 1] : 0) };
 }

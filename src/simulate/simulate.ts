@@ -63,6 +63,9 @@ export interface SimulateOptions {
  * @param options - method, rtol, progress, cancellation, deadline, end time, alpha override
  * @returns the result; `complete: false` with `stopReason` when stopped early
  * @throws SimulationError `nonFinite`, `diverged`, `stepLimit` or `toleranceNotMet`, naming the time
+ * @throws SimulationError `timeBudget` when `deadlineMs` passes while the problem is prepared (J0,
+ * K0 and its eigendecomposition), because no result exists yet. Past that point a deadline stops
+ * the run with a partial result.
  * @throws SpecError from the model when the spec's model section is invalid
  */
 export function simulateSpec(
@@ -70,7 +73,7 @@ export function simulateSpec(
 	options: SimulateOptions = {},
 ): SimulationResult {
 	const started = Date.now();
-	const problem = options.problem ?? prepareProblem(spec);
+	const problem = options.problem ?? prepareProblem(spec, { deadlineMs: options.deadlineMs });
 	const run = new SimulationRun(problem, options);
 	const outcome = run.integrate();
 	return run.result(outcome, Date.now() - started);
@@ -86,6 +89,8 @@ class SimulationRun {
 	private readonly system: DeviationSystem;
 	private readonly flow: LinearFlow;
 	private readonly stepper: Stepper;
+	/** Single-step method of the crossing and peak searches (the exponential method undoubled). */
+	private readonly probeStepper: Stepper | undefined;
 	private readonly residualNorm: number;
 	private readonly reportTimes: number[];
 	private readonly endTime: number;
@@ -106,7 +111,7 @@ class SimulationRun {
 		this.residualNorm = norm2(r0);
 		this.flow = new LinearFlow(problem, r0);
 		this.system = new DeviationSystem(problem, this.flow, this.alpha);
-		this.stepper = this.createStepper();
+		[this.stepper, this.probeStepper] = this.createSteppers();
 		const scale = problem.timeScale;
 		this.endTime = (options.endTime ?? spec.training.T) * scale;
 		this.reportTimes = spec.analysis.times.map((t) => t * scale).filter((t) => t <= this.endTime);
@@ -120,6 +125,7 @@ class SimulationRun {
 		const analysis = analyzeProblem(this.problem, { alpha: this.alpha, skipMinimumAlpha: true });
 		return integrate({
 			stepper: this.stepper,
+			probeStepper: this.probeStepper,
 			residualSize: n,
 			initialState: new Float64Array(n + this.problem.parameterCount),
 			reportTimes: this.reportTimes,
@@ -133,6 +139,7 @@ class SimulationRun {
 			shouldStop: this.options.shouldStop,
 			onReport: (_index, t, state) => this.points.push(reportAt(this.problem, this.system, t, state)),
 			onStep: (t, error, steps, state) => this.recordStep(t, error, steps, state),
+			errorBoundAfter: (t, state) => this.errorBoundAfter(t, state),
 		});
 	}
 
@@ -205,24 +212,43 @@ class SimulationRun {
 		);
 	}
 
-	private createStepper(): Stepper {
+	/** Returns the stepper and, for the exponential method, its undoubled core for the searches. */
+	private createSteppers(): [Stepper, Stepper | undefined] {
 		if (this.method === 'dopri5') {
-			return new DormandPrinceStepper(this.system, this.rtol);
+			return [new DormandPrinceStepper(this.system, this.rtol), undefined];
 		}
 		const reference = initialReferenceKernel(this.problem.initialJacobian, this.problem.initialKernelEigen);
 		const inner = new ExponentialRungeKuttaStepper(this.system, this.rtol, reference);
-		return new StepDoubling(inner, this.system, this.rtol);
+		return [new StepDoubling(inner, this.system, this.rtol), inner];
 	}
 
 	/**
-	 * First step: 1e-3 of the end time, and at most 0.01 / lambda_max(K0) because rbar changes on
-	 * that time scale. The controller grows it by up to 5x per step.
+	 * First step from the problem's own time scales: 0.01 / lambda_max(K0), because rbar changes on
+	 * that scale, and 1e-3 of the first report time (or of the end time without report times).
+	 * It does not depend on T otherwise, so a long run resolves the same early transient as a short
+	 * one. The controller grows the step by up to 5x per accepted step.
 	 */
 	private initialStep(): number {
 		const values = this.problem.initialKernelEigen.values;
 		const lambdaMax = values.length > 0 ? values[values.length - 1] : 0;
 		const byKernel = lambdaMax > 0 ? 0.01 / lambdaMax : Infinity;
-		return Math.max(Math.min(1e-3 * this.endTime, byKernel), 1e-12 * this.endTime);
+		const firstStop = this.reportTimes.length > 0 ? this.reportTimes[0] : this.endTime;
+		return Math.min(1e-3 * firstStop, byKernel);
+	}
+
+	/**
+	 * Bounds E after t by `||r(t)|| + ||rbar(t)||`. E = ||r - rbar||, and both norms are
+	 * non-increasing because K_t and K0 are positive semi-definite (`d||r||^2/dt = -2 r^T K_t r`).
+	 * The margin of 1e-6 covers the integration error of r.
+	 */
+	private errorBoundAfter(t: number, state: Float64Array): number {
+		const n = this.problem.outputCount;
+		const rbar = this.flow.residual(t, this.stepResidual);
+		const residual = this.stepResidualSum;
+		for (let i = 0; i < n; i++) {
+			residual[i] = rbar[i] + state[i];
+		}
+		return (norm2(residual) + norm2(rbar)) * (1 + 1e-6);
 	}
 
 	/** Records E, ||r|| and ||rbar|| after a step; rbar is recomputed (O(n^2)) at the step's time. */

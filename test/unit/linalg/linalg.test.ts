@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { SimulationError } from '../../../src/errors';
 import { gramMatrix, norm2, symmetricEigen } from '../../../src/linalg';
 
 describe('symmetricEigen', () => {
@@ -62,5 +63,48 @@ describe('norm2', () => {
 	it('does not underflow or overflow', () => {
 		assert.ok(Math.abs(norm2([3e-200, 4e-200]) / 5e-200 - 1) <= 1e-15, 'tiny entries');
 		assert.ok(Math.abs(norm2([3e200, 4e200]) / 5e200 - 1) <= 1e-15, 'huge entries');
+	});
+});
+
+describe('symmetricEigen limits', () => {
+	it('reconstructs a random matrix', () => {
+		const n = 40;
+		const matrix = new Float64Array(n * n);
+		let seed = 7;
+		const next = (): number => {
+			seed = (seed * 16807) % 2147483647;
+			return seed / 2147483647 - 0.5;
+		};
+		for (let i = 0; i < n; i++) {
+			for (let j = 0; j <= i; j++) {
+				matrix[i * n + j] = matrix[j * n + i] = next();
+			}
+		}
+		const { values, vectors } = symmetricEigen(matrix, n);
+		for (let i = 0; i < n; i++) {
+			for (let j = 0; j < n; j++) {
+				let sum = 0;
+				for (let k = 0; k < n; k++) {
+					sum += vectors[i * n + k] * values[k] * vectors[j * n + k];
+				}
+				const deviation = Math.abs(sum - matrix[i * n + j]);
+				assert.ok(deviation <= 1e-13, `entry (${i}, ${j}): Q diag(l) Q^T = ${sum}, A = ${matrix[i * n + j]}, deviation ${deviation} > 1e-13`);
+			}
+		}
+		for (let k = 1; k < n; k++) {
+			assert.ok(values[k - 1] <= values[k], `eigenvalues not ascending at ${k}: ${values[k - 1]} > ${values[k]}`);
+		}
+	});
+
+	it('past deadline throws timeBudget', () => {
+		const matrix = Float64Array.from([2, 1, 1, 2]);
+		assert.throws(
+			() => symmetricEigen(matrix, 2, { deadlineMs: Date.now() - 1 }),
+			(error: unknown) => {
+				assert.ok(error instanceof SimulationError, `expected SimulationError, got ${String(error)}`);
+				assert.equal(error.kind, 'timeBudget');
+				return true;
+			},
+		);
 	});
 });

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadSpec, simulateSpec } from '../../../src/api';
+import { SimulationError, loadSpec, simulateSpec } from '../../../src/api';
+import { decomposeKernel } from '../../../src/simulate/kernelEigen';
 
 function linearSpec(x: number[][], y: number[], alpha: number, trainingTime: number) {
 	return loadSpec({
@@ -71,5 +72,41 @@ describe('hard cases', () => {
 			const deviation = Math.abs(first.err[i] - second.err[i]) / Math.max(second.err[i], 1e-3 * peak);
 			assert.ok(deviation <= 1e-6, `t ${first.times[i]}: ${first.err[i]} vs ${second.err[i]}, deviation ${deviation}`);
 		}
+	});
+
+	for (const method of ['exponential', 'dopri5'] as const) {
+		it(`kernel overflow fails as nonFinite (${method})`, () => {
+			// alpha = 1e-300 makes dw/dt = J^T r / alpha overflow within the first steps.
+			const spec = loadSpec({
+				model: { type: 'quadratic', a: 1, b: 1, w0: 0 },
+				data: { y: [1e-8] },
+				training: { alpha: 1e-300, T: 1e20 },
+				solver: { method },
+			}).spec;
+			assert.throws(
+				() => simulateSpec(spec),
+				(error: unknown) => {
+					assert.ok(error instanceof SimulationError, `expected SimulationError, got ${String(error)}`);
+					assert.equal(error.kind, 'nonFinite', error.message);
+					assert.ok(typeof error.time === 'number' && error.time > 0, `time ${error.time}`);
+					assert.match(error.message, new RegExp(`t = ${error.time}`));
+					return true;
+				},
+			);
+		});
+	}
+
+	it('infinite kernel entry fails as nonFinite', () => {
+		const matrix = Float64Array.from([1, Infinity, Infinity, 1]);
+		assert.throws(
+			() => decomposeKernel(matrix, 2, { matrixName: 'the tangent kernel K_t', time: 3.5 }),
+			(error: unknown) => {
+				assert.ok(error instanceof SimulationError, `expected SimulationError, got ${String(error)}`);
+				assert.equal(error.kind, 'nonFinite');
+				assert.equal(error.time, 3.5);
+				assert.match(error.message, /K_t .* at t = 3\.5/);
+				return true;
+			},
+		);
 	});
 });

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
-import { loadSpec, simulateSpec } from '../../../src/api';
+import { SimulationError, loadSpec, simulateSpec } from '../../../src/api';
+import { prepareProblem } from '../../../src/simulate/problem';
 import type { SimulationProgress } from '../../../src/api';
 
 const X = [[1, 0.5], [-0.3, 2], [0.7, -1]];
@@ -39,8 +40,22 @@ describe('simulation options', () => {
 		assert.ok(result.times.length < 3, `times ${result.times}`);
 	});
 
-	it('past deadline returns a partial result', () => {
-		const result = simulateSpec(mlpSpec('sum', 20, [5, 10, 20]), { deadlineMs: Date.now() - 1 });
+	it('past deadline fails before preparing', () => {
+		assert.throws(
+			() => simulateSpec(mlpSpec('sum', 20, [5, 10, 20]), { deadlineMs: Date.now() - 1 }),
+			(error: unknown) => {
+				assert.ok(error instanceof SimulationError, `expected SimulationError, got ${String(error)}`);
+				assert.equal(error.kind, 'timeBudget');
+				assert.match(error.message, /time budget/);
+				return true;
+			},
+		);
+	});
+
+	it('past deadline with a prepared problem returns a partial result', () => {
+		const spec = mlpSpec('sum', 20, [5, 10, 20]);
+		const problem = prepareProblem(spec);
+		const result = simulateSpec(spec, { problem, deadlineMs: Date.now() - 1 });
 		assert.equal(result.complete, false);
 		assert.match(result.stopReason ?? '', /time budget/);
 	});
@@ -62,5 +77,27 @@ describe('simulation options', () => {
 		assert.equal(result.times.length, 0);
 		assert.equal(result.solver.steps, 0);
 		assert.equal(result.horizons.empirical.kind, 'notReached');
+	});
+
+	it('search past the decay ends early', () => {
+		// ||r|| + ||rbar|| bounds E from above for all later times, so a search to 1e12 stops once
+		// that bound falls below the peak and the threshold.
+		const spec = loadSpec({
+			model: { type: 'quadratic', a: 0.5, b: 1, w0: 0 },
+			data: { y: [1] },
+			training: { alpha: 1000, T: 100 },
+			analysis: { epsilon: 0.05, relative: true, times: [1, 10, 100] },
+		}).spec;
+		const short = simulateSpec(spec);
+		const long = simulateSpec(spec, { endTime: 1e12 });
+		const shortHorizon = short.horizons.empirical;
+		const longHorizon = long.horizons.empirical;
+		assert.equal(longHorizon.kind, 'notReached', JSON.stringify(longHorizon));
+		assert.equal(shortHorizon.kind, 'notReached', JSON.stringify(shortHorizon));
+		if (longHorizon.kind === 'notReached' && shortHorizon.kind === 'notReached') {
+			assert.equal(longHorizon.searchedUntil, 1e12);
+			assert.equal(longHorizon.peakError, shortHorizon.peakError, 'peak E differs');
+		}
+		assert.ok(long.solver.steps <= short.solver.steps + 5, `steps to 1e12: ${long.solver.steps}, to 100: ${short.solver.steps}`);
 	});
 });

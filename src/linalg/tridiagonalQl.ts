@@ -1,0 +1,242 @@
+/**
+ * Householder tridiagonalization and the implicit QL method for a real symmetric matrix: the
+ * EISPACK routines `tred2` and `tql2` as ml-matrix 6.15.1 ports them from JAMA, moved onto a flat
+ * `Float64Array` so the inner loops index typed arrays directly. Two additions: a `shouldStop` poll
+ * once per outer iteration, and a cap on the QL sweeps (ml-matrix has none).
+ *
+ * The matrix `vt` contains the eigenvector matrix transposed, as in ml-matrix. On entry it is the
+ * symmetric input, and on return row k (entries `vt[k * n + i]`) is the eigenvector of `d[k]`.
+ */
+
+/** The QL iteration gives up after this many sweeps per eigenvalue on average. */
+const MAX_SWEEPS_PER_EIGENVALUE = 30;
+
+/** Work arrays and the stop poll of one decomposition. */
+export interface TridiagonalQlInput {
+	/** n, the order. */
+	readonly size: number;
+	/** n x n, overwritten: the input matrix on entry, the transposed eigenvectors on return. */
+	readonly vt: Float64Array;
+	/** Length n: the eigenvalues on return, unsorted. */
+	readonly d: Float64Array;
+	/** Length n, workspace. */
+	readonly e: Float64Array;
+	/** Polled once per outer iteration; true ends the decomposition with `false`. */
+	readonly shouldStop?: () => boolean;
+}
+
+/**
+ * Decomposes the symmetric matrix in `input.vt` in place: `A = V diag(d) V^T`. Cost about
+ * 4n^3/3 multiply-adds for the tridiagonalization and 3n^3 for the QL sweeps with vectors.
+ *
+ * @param input - order, matrix, work arrays and stop poll
+ * @returns true when done, false when `shouldStop` returned true
+ * @throws Error when the QL iteration does not converge within 30 n sweeps
+ */
+export function decomposeTridiagonalQl(input: TridiagonalQlInput): boolean {
+	if (!tridiagonalize(input)) {
+		return false;
+	}
+	return diagonalize(input);
+}
+
+/** EISPACK `tred2`: reduces to tridiagonal form (d, e) and accumulates the transformations. */
+function tridiagonalize(input: TridiagonalQlInput): boolean {
+	const { size: n, vt: v, d, e } = input;
+	for (let j = 0; j < n; j++) {
+		d[j] = v[j * n + n - 1];
+	}
+	for (let i = n - 1; i > 0; i--) {
+		if (input.shouldStop?.()) {
+			return false;
+		}
+		reduceRow(input, i);
+	}
+	for (let i = 0; i < n - 1; i++) {
+		v[i * n + n - 1] = v[i * n + i];
+		v[i * n + i] = 1;
+		const h = d[i + 1];
+		if (h !== 0) {
+			for (let k = 0; k <= i; k++) {
+				d[k] = v[(i + 1) * n + k] / h;
+			}
+			for (let j = 0; j <= i; j++) {
+				let g = 0;
+				for (let k = 0; k <= i; k++) {
+					g += v[(i + 1) * n + k] * v[j * n + k];
+				}
+				for (let k = 0; k <= i; k++) {
+					v[j * n + k] -= g * d[k];
+				}
+			}
+		}
+		for (let k = 0; k <= i; k++) {
+			v[(i + 1) * n + k] = 0;
+		}
+	}
+	for (let j = 0; j < n; j++) {
+		d[j] = v[j * n + n - 1];
+		v[j * n + n - 1] = 0;
+	}
+	v[(n - 1) * n + n - 1] = 1;
+	e[0] = 0;
+	return true;
+}
+
+/** Applies one Householder step of `tred2`, which annihilates row i left of the subdiagonal. */
+function reduceRow(input: TridiagonalQlInput, i: number): void {
+	const { size: n, vt: v, d, e } = input;
+	let scale = 0;
+	let h = 0;
+	for (let k = 0; k < i; k++) {
+		scale += Math.abs(d[k]);
+	}
+	if (scale === 0) {
+		e[i] = d[i - 1];
+		for (let j = 0; j < i; j++) {
+			d[j] = v[j * n + i - 1];
+			v[j * n + i] = 0;
+			v[i * n + j] = 0;
+		}
+		d[i] = h;
+		return;
+	}
+	for (let k = 0; k < i; k++) {
+		d[k] /= scale;
+		h += d[k] * d[k];
+	}
+	let f = d[i - 1];
+	let g = f > 0 ? -Math.sqrt(h) : Math.sqrt(h);
+	e[i] = scale * g;
+	h -= f * g;
+	d[i - 1] = f - g;
+	e.fill(0, 0, i);
+	for (let j = 0; j < i; j++) {
+		f = d[j];
+		v[i * n + j] = f;
+		g = e[j] + v[j * n + j] * f;
+		for (let k = j + 1; k <= i - 1; k++) {
+			g += v[j * n + k] * d[k];
+			e[k] += v[j * n + k] * f;
+		}
+		e[j] = g;
+	}
+	f = 0;
+	for (let j = 0; j < i; j++) {
+		e[j] /= h;
+		f += e[j] * d[j];
+	}
+	const hh = f / (h + h);
+	for (let j = 0; j < i; j++) {
+		e[j] -= hh * d[j];
+	}
+	for (let j = 0; j < i; j++) {
+		f = d[j];
+		g = e[j];
+		for (let k = j; k <= i - 1; k++) {
+			v[j * n + k] -= f * e[k] + g * d[k];
+		}
+		d[j] = v[j * n + i - 1];
+		v[j * n + i] = 0;
+	}
+	d[i] = h;
+}
+
+/** EISPACK `tql2`: implicit shifted QL sweeps on the tridiagonal (d, e). */
+function diagonalize(input: TridiagonalQlInput): boolean {
+	const { size: n, d, e } = input;
+	for (let i = 1; i < n; i++) {
+		e[i - 1] = e[i];
+	}
+	e[n - 1] = 0;
+	let f = 0;
+	let tst1 = 0;
+	const eps = Number.EPSILON;
+	let sweeps = 0;
+	for (let l = 0; l < n; l++) {
+		if (input.shouldStop?.()) {
+			return false;
+		}
+		tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
+		let m = l;
+		while (m < n && Math.abs(e[m]) > eps * tst1) {
+			m++;
+		}
+		if (m > l) {
+			do {
+				if (++sweeps > MAX_SWEEPS_PER_EIGENVALUE * n) {
+					throw new Error(
+						`symmetricEigen: the QL iteration did not converge after ${sweeps - 1} sweeps (n = ${n})`,
+					);
+				}
+				f += sweep(input, l, m);
+			} while (Math.abs(e[l]) > eps * tst1);
+		}
+		d[l] += f;
+		e[l] = 0;
+	}
+	return true;
+}
+
+/** Performs one implicit QL sweep on rows l .. m and rotates the eigenvectors. Returns the shift. */
+function sweep(input: TridiagonalQlInput, l: number, m: number): number {
+	const { size: n, vt: v, d, e } = input;
+	let g = d[l];
+	let p = (d[l + 1] - g) / (2 * e[l]);
+	let r = hypotenuse(p, 1);
+	if (p < 0) {
+		r = -r;
+	}
+	d[l] = e[l] / (p + r);
+	d[l + 1] = e[l] * (p + r);
+	const dl1 = d[l + 1];
+	let h = g - d[l];
+	for (let i = l + 2; i < n; i++) {
+		d[i] -= h;
+	}
+	const shift = h;
+	p = d[m];
+	let c = 1;
+	let c2 = c;
+	let c3 = c;
+	const el1 = e[l + 1];
+	let s = 0;
+	let s2 = 0;
+	for (let i = m - 1; i >= l; i--) {
+		c3 = c2;
+		c2 = c;
+		s2 = s;
+		g = c * e[i];
+		h = c * p;
+		r = hypotenuse(p, e[i]);
+		e[i + 1] = s * r;
+		s = e[i] / r;
+		c = p / r;
+		p = c * d[i] - s * g;
+		d[i + 1] = h + s * (c * g + s * d[i]);
+		const upper = (i + 1) * n;
+		const lower = i * n;
+		for (let k = 0; k < n; k++) {
+			const x = v[upper + k];
+			v[upper + k] = s * v[lower + k] + c * x;
+			v[lower + k] = c * v[lower + k] - s * x;
+		}
+	}
+	p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+	e[l] = s * p;
+	d[l] = c * p;
+	return shift;
+}
+
+/** sqrt(a^2 + b^2) without overflow or underflow of the squares. */
+function hypotenuse(a: number, b: number): number {
+	if (Math.abs(a) > Math.abs(b)) {
+		const ratio = b / a;
+		return Math.abs(a) * Math.sqrt(1 + ratio * ratio);
+	}
+	if (b !== 0) {
+		const ratio = a / b;
+		return Math.abs(b) * Math.sqrt(1 + ratio * ratio);
+	}
+	return 0;
+}
