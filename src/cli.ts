@@ -20,17 +20,22 @@ import { formatSimulation, formatSweep } from './node/summary';
 import { loadSpecFile } from './spec/nodeFiles';
 
 const HELP_TEXT = `Usage:
-  ntk-horizon simulate SPEC [--json OUT] [--method exponential|dopri5] [--rtol X] [--max-memory-mb N]
-  ntk-horizon sweep SPEC [--alpha FROM:TO:COUNT] [--json OUT] [--method M] [--rtol X] [--max-memory-mb N]
+  ntk-horizon simulate SPEC [--spec NAME] [--json OUT] [--method exponential|dopri5] [--rtol X]
+                          [--max-memory-mb N]
+  ntk-horizon sweep SPEC [--spec NAME] [--alpha FROM:TO:COUNT] [--json OUT] [--method M] [--rtol X]
+                       [--max-memory-mb N]
   ntk-horizon --help
 
-simulate  Simulates gradient flow and its linearization for the spec file SPEC (*.ntk.json),
+simulate  Simulates gradient flow and its linearization for the spec file SPEC (*.ntk.json, or a
+          TypeScript file whose specs are read statically, never run),
           prints E(t), the bounds at T and the horizons, and with --json writes every series.
 sweep     Computes the empirical and predicted horizons for log-spaced alpha values and fits
           the slope of log T against log alpha.
 
 Options:
-  --json OUT         write the result as JSON to the file OUT ("-" for standard output); its
+  --spec NAME        in a TypeScript file with several specs, the const name of the one to run
+  --json OUT         write the result as JSON to the file OUT ("-" for standard output, which
+                     then holds only the JSON and the summary goes to standard error); its
                      folder must exist
   --method M         integrator: exponential (default of the spec) or dopri5
   --rtol X           relative tolerance on E(t), a number from 1e-14 up to but not including 1
@@ -87,18 +92,20 @@ function runCommand(argv: readonly string[], streams: Streams): number {
 	const optionAlphas = hasAlphaOption ? parseAlphaRange(values.alpha, undefined) : undefined;
 	checkOutputPath(values.json);
 
-	const { spec, warnings } = loadWithCliMessages(specPath, maxJacobianBytes);
+	const { spec, warnings } = loadWithCliMessages(specPath, maxJacobianBytes, values.spec);
 	printWarnings(warnings, streams);
+	// With `--json -` standard output carries only the JSON, so it can be piped into a parser.
+	const printSummary = values.json === '-' ? streams.err : streams.out;
 
 	if (command === 'simulate') {
 		const result = simulateSpec(spec, { method, rtol, onProgress: progressPrinter(streams) });
-		streams.out(formatSimulation(result));
+		printSummary(formatSimulation(result));
 		writeJson(values.json, simulationJson(result), streams);
 		return 0;
 	}
 	const alphas = optionAlphas ?? parseAlphaRange(undefined, spec.sweep);
 	const sweep = sweepAlpha(spec, alphas, { method, rtol });
-	streams.out(formatSweep(sweep));
+	printSummary(formatSweep(sweep));
 	writeJson(values.json, sweep, streams);
 	return 0;
 }
@@ -107,9 +114,16 @@ function runCommand(argv: readonly string[], streams: Streams): number {
  * Loads the spec file, naming the `--max-memory-mb` option where the loader's size message names
  * its `maxJacobianBytes` option.
  */
-function loadWithCliMessages(specPath: string, maxJacobianBytes: number | undefined) {
+function loadWithCliMessages(
+	specPath: string,
+	maxJacobianBytes: number | undefined,
+	specName: string | undefined,
+) {
 	try {
-		return loadSpecFile(specPath, maxJacobianBytes === undefined ? {} : { maxJacobianBytes });
+		return loadSpecFile(specPath, {
+			...(maxJacobianBytes === undefined ? {} : { maxJacobianBytes }),
+			...(specName === undefined ? {} : { specName }),
+		});
 	} catch (error) {
 		if (error instanceof SpecError) {
 			throw new SpecError(error.issues.map(cliIssue));

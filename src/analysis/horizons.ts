@@ -108,7 +108,7 @@ function notApplicableReason(inputs: HorizonInputs): string | undefined {
 		return 'the certified bound on Lip(Dh) overflows the double range even at w0 (weights or inputs near 1e308), so no horizon can be computed';
 	}
 	if (!inputs.smooth || !Number.isFinite(atCenter.jacobianLipschitzBound)) {
-		return "the activation's derivative is not Lipschitz (for example ReLU), so Lip(Dh) is infinite and Theorem 1.2 does not apply";
+		return "Lip(Dh) is infinite because the activation's derivative is not Lipschitz (for example ReLU), so this bound does not apply";
 	}
 	if (!(inputs.initialLoss > 0)) {
 		return 'R0 = 0: the initial residual is zero, so E(t) = 0 for all t and the horizon formulas divide by zero';

@@ -25,7 +25,9 @@ export function analysisNotes(
 	if (!problem.model.smooth) {
 		notes.push("The activation's derivative is not Lipschitz (ReLU): Theorem 1.2 and Proposition 1.1 do not apply.");
 	}
-	notes.push(estimateNote(inputs, estimate));
+	if (problem.model.smooth) {
+		notes.push(estimateNote(inputs, estimate));
+	}
 	return notes;
 }
 

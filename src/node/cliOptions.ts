@@ -48,6 +48,7 @@ export function parseArguments(argv: readonly string[]) {
 				rtol: { type: 'string' },
 				alpha: { type: 'string' },
 				'max-memory-mb': { type: 'string' },
+				spec: { type: 'string' },
 				help: { type: 'boolean', short: 'h' },
 			},
 		});

@@ -67,10 +67,10 @@ export function formatSimulation(result: SimulationResult): string {
 	const used = analysis.horizonLipschitz;
 	lines.push(
 		'horizons:',
-		`  guaranteed (Theorem 1.2)          ${formatHorizon(horizons.guaranteed)}${sourceLabel(used?.guaranteed)}`,
-		`  guaranteed, rounded form          ${formatHorizon(horizons.guaranteedRounded)}${sourceLabel(used?.guaranteedRounded)}`,
-		`  estimate alpha eps/(Lip sqrt R0)  ${formatHorizon(horizons.estimate)}${sourceLabel(used?.estimate)}`,
-		`  older (Proposition 1.1)           ${formatHorizon(horizons.older)}${sourceLabel(used?.older)}`,
+		`  guaranteed (Theorem 1.2)          ${formatHorizon(horizons.guaranteed)}${sourceLabel(horizons.guaranteed, used?.guaranteed)}`,
+		`  guaranteed, rounded form          ${formatHorizon(horizons.guaranteedRounded)}${sourceLabel(horizons.guaranteedRounded, used?.guaranteedRounded)}`,
+		`  estimate alpha eps/(Lip sqrt R0)  ${formatHorizon(horizons.estimate)}${sourceLabel(horizons.estimate, used?.estimate)}`,
+		`  older (Proposition 1.1)           ${formatHorizon(horizons.older)}${sourceLabel(horizons.older, used?.older)}`,
 		`  empirical (simulated)             ${formatHorizon(horizons.empirical)}`,
 		`  minimum alpha for T               ${formatNumber(analysis.minimumAlpha)}`,
 		'',
@@ -117,8 +117,11 @@ function formatSweepRow(point: SweepPoint): string {
 	].join(' | ');
 }
 
-/** Names the Lip(Dh) value a horizon used, or returns '' when the analysis has no label. */
-function sourceLabel(source: LipschitzSource | undefined): string {
+/** Names the Lip(Dh) value a finite horizon used, or returns '' when there is none to name. */
+function sourceLabel(horizon: Horizon, source: LipschitzSource | undefined): string {
+	if (horizon.kind !== 'finite') {
+		return '';
+	}
 	switch (source) {
 		case 'exact':
 			return ' [exact Lip(Dh)]';
