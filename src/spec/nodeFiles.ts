@@ -9,7 +9,7 @@ import { basename, dirname, resolve, sep } from 'node:path';
 import { SpecError } from '../errors';
 import { errorIssue } from './issues';
 import { loadSpec } from './load';
-import { findTypeScriptSpecs } from './tsSpecs';
+import type * as TsSpecs from './tsSpecs';
 import type { LoadedSpec } from './load';
 import { INVALID_UTF8_CODE } from './options';
 import type { SpecLoadOptions } from './options';
@@ -80,6 +80,9 @@ export function loadSpecFile(
  * name, or a construct that cannot be evaluated statically (named with its line)
  */
 function typeScriptSpecValue(text: string, fileName: string, specName: string | undefined): unknown {
+	// Loaded on first use: the TypeScript compiler it bundles takes a few hundred milliseconds to
+	// initialise, which JSON specs should not pay.
+	const { findTypeScriptSpecs } = require('./tsSpecs') as typeof TsSpecs;
 	const entries = findTypeScriptSpecs(text, fileName);
 	const names = entries.map((entry) => entry.name);
 	if (entries.length === 0) {
