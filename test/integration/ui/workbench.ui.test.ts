@@ -229,6 +229,23 @@ describe('workbench UI', { concurrency: false }, () => {
 		await screenshot(page, 'panel.png');
 	});
 
+	it('Sweep alpha from the palette draws the sweep chart', async () => {
+		await openFile(page, 'quadratic.ntk.json', '"alpha"');
+		await runCommand(page, 'NTK Horizon: Sweep Alpha');
+		const frame = webviewViewFrame(page, extensionId);
+		const sweep = frame.locator('section.chart[data-chart-id="sweep"]');
+		await sweep.locator('canvas').first().waitFor({ timeout: 60_000 });
+		const legend = await pollUntil(
+			'the fitted slope in the sweep legend',
+			() => sweep.innerText(),
+			(text) => /slope -?\d/.test(text),
+		);
+		assert.match(legend, /slope -?\d/, `sweep chart text: ${legend}`);
+		await sweep.scrollIntoViewIfNeeded();
+		await clearForScreenshot(page);
+		await screenshot(page, 'sweep.png');
+	});
+
 	it('color theme switch restyles the charts', async () => {
 		const frame = webviewViewFrame(page, extensionId);
 		const dark = await chartColors(frame);
