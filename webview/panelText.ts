@@ -3,6 +3,7 @@
  */
 
 import type { Horizon, PanelEntry } from '../src/protocol';
+import { formatNumberUp } from '../src/spec/edits';
 import { formatValue } from './logScale';
 
 /** One row of the horizon table. */
@@ -91,7 +92,8 @@ export function horizonRows(entry: PanelEntry | null): HorizonRow[] {
 			rows.push({ name: 'Lip(Dh) estimate', value: formatValue(analysis.jacobianLipschitzEstimate), detail: 'path estimate, a lower bound' });
 		}
 		if (analysis.minimumAlpha !== null) {
-			rows.push({ name: 'Smallest α guaranteeing T', value: formatValue(analysis.minimumAlpha), detail: '' });
+			// Rounded up like the hover and the quick fix, so the shown value really keeps T within epsilon.
+			rows.push({ name: 'Smallest α guaranteeing T', value: formatNumberUp(analysis.minimumAlpha, 3), detail: '' });
 		}
 	}
 	return rows;
