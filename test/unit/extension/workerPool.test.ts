@@ -203,7 +203,9 @@ test('quick lane not blocked by runs', async () => {
 		assert.equal(value.echoed, 'analyze');
 		assert.ok(Date.now() - started < 2000, `quick task took ${Date.now() - started} ms`);
 		pool.cancelAll();
-		await blocking;
+		// On a loaded machine the worker may miss the 100 ms grace and be restarted instead: both
+		// end the run, which is all this test needs.
+		await blocking.catch((error: Error) => assert.match(error.message, /Cancelled/));
 	} finally {
 		pool.dispose();
 	}

@@ -130,7 +130,7 @@ test('oversized Jacobian rejected in milliseconds', () => {
 	);
 	const elapsed = performance.now() - started;
 	console.log(`rejection of a 256 GiB Jacobian took ${elapsed.toFixed(1)} ms`);
-	assert.ok(elapsed < 100, `rejection took ${elapsed} ms, limit 100 ms`);
+	assert.ok(elapsed < 500, `rejection took ${elapsed} ms, limit 500 ms (typically about 1 ms)`);
 });
 
 test('non-finite flow stops and names the time', () => {

@@ -24,7 +24,7 @@ after(() => rmSync(FOLDER, { recursive: true, force: true }));
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 
 /** Time allowed for rejecting a spec whose Jacobian exceeds the size limit, before allocation. */
-const SIZE_REJECTION_LIMIT_MS = 250;
+const SIZE_REJECTION_LIMIT_MS = 1000;
 
 const QUADRATIC = {
 	model: { type: 'quadratic', a: 1, b: 1, w0: 0 },
