@@ -5,20 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { runCli } from '../../../src/cli';
+import { run } from './runInProcess';
 
 const CASE = join(__dirname, '..', '..', 'fixtures', 'cases', 'quad_converse_alpha100.json');
-
-function run(args: string[]): { status: number; out: string; err: string } {
-	let out = '';
-	let err = '';
-	const status = runCli(args, {
-		out: (text) => (out += text + '\n'),
-		err: (text) => (err += text + '\n'),
-		errIsTerminal: false,
-	});
-	return { status, out, err };
-}
 
 describe('command line', () => {
 	it('simulate writes the expected keys', () => {

@@ -5,21 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 
-import { runCli } from '../../../src/cli';
+import { run } from './runInProcess';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 const CONVERSE = join(EXAMPLES, 'converse.ntk.json');
-
-function run(args: string[]): { status: number; out: string; err: string } {
-	let out = '';
-	let err = '';
-	const status = runCli(args, {
-		out: (text) => (out += text + '\n'),
-		err: (text) => (err += text + '\n'),
-		errIsTerminal: false,
-	});
-	return { status, out, err };
-}
 
 function writeSpecFile(text: string): string {
 	const path = join(mkdtempSync(join(tmpdir(), 'ntk-cli-ts-')), 'specs.ts');
