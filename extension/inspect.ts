@@ -4,13 +4,13 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 import { getNodeValue, parseTree, type Node as JsonNode } from 'jsonc-parser';
 
 import { SpecError, type JsonPath, type SpecIssue } from '../src/errors';
 import { loadSpec } from '../src/spec/load';
+import { createNodeFileReader } from '../src/spec/nodeFileReader';
 import { locateJsonPath } from '../src/spec/locate';
 import { estimateMemory, parameterCount } from '../src/spec/size';
 import type { ResolvedSpec } from '../src/spec/types';
@@ -83,7 +83,8 @@ function validate(
 			workspaceRoot: task.workspaceRoot,
 			allowDataFiles: task.allowDataFiles,
 			maxJacobianBytes: task.maxJacobianBytes,
-			readFile: (path: string) => readFileSync(path, 'utf8'),
+			// Checks real paths against the workspace (symbolic links), the size limit and UTF-8.
+			readFile: createNodeFileReader(task.workspaceRoot),
 		});
 		return { spec, issues: warnings };
 	} catch (error) {

@@ -68,6 +68,7 @@ export class SpecDocuments implements vscode.Disposable {
 				this.schedule(event.document, DEBOUNCE_MS),
 			),
 			vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+			this.watchDataFiles(),
 		);
 		for (const document of vscode.workspace.textDocuments) {
 			this.schedule(document, 0);
@@ -205,6 +206,33 @@ export class SpecDocuments implements vscode.Disposable {
 		for (const document of vscode.workspace.textDocuments) {
 			this.schedule(document, 0);
 		}
+	}
+
+	/**
+	 * Re-inspects the open specs when a CSV or JSON file of the workspace changes on disk, so a
+	 * regenerated data file is read again instead of its old contents staying in the results.
+	 */
+	private watchDataFiles(): vscode.Disposable {
+		const watcher = vscode.workspace.createFileSystemWatcher('**/*.{csv,json}');
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const onDataChange = (uri: vscode.Uri) => {
+			if (vscode.workspace.textDocuments.some((document) => document.uri.toString() === uri.toString())) {
+				// An open document's edits already trigger its own inspection.
+				return;
+			}
+			clearTimeout(timer);
+			timer = setTimeout(() => {
+				this.log.info(`Data file ${uri.fsPath} changed on disk; reading the open specs again.`);
+				this.refreshAll();
+			}, DEBOUNCE_MS);
+		};
+		return vscode.Disposable.from(
+			watcher,
+			watcher.onDidChange(onDataChange),
+			watcher.onDidCreate(onDataChange),
+			watcher.onDidDelete(onDataChange),
+			{ dispose: () => clearTimeout(timer) },
+		);
 	}
 
 	dispose(): void {

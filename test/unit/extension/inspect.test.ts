@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
@@ -189,4 +190,32 @@ test('data files follow trust and root', () => {
 		workspaceRoot: join(REPO_ROOT, 'test'),
 	});
 	assert.equal(outside.spec, undefined, 'a data file outside the workspace root is rejected');
+});
+
+test('symbolic link out of the workspace rejected', () => {
+	const outside = mkdtempSync(join(tmpdir(), 'ntk-outside-'));
+	writeFileSync(join(outside, 'secret.csv'), 'x1,y\n1,2\n3,4\n5,6\n');
+	const workspace = mkdtempSync(join(tmpdir(), 'ntk-workspace-'));
+	mkdirSync(join(workspace, 'data'));
+	symlinkSync(join(outside, 'secret.csv'), join(workspace, 'data', 'link.csv'));
+	const file = join(workspace, 'linked.ntk.json');
+	const text = JSON.stringify({
+		model: { type: 'mlp', widths: [1, 8, 1], activation: 'tanh' },
+		data: { file: 'data/link.csv', target: 'y', features: ['x1'] },
+		training: { alpha: 10, T: 10 },
+	});
+	writeFileSync(file, text);
+	const [linked] = inspectDocument({
+		kind: 'inspect',
+		text,
+		fileName: file,
+		documentKind: 'json',
+		maxJacobianBytes: 1 << 29,
+		allowDataFiles: true,
+		workspaceRoot: workspace,
+	});
+	assert.equal(linked.spec, undefined, 'the linked file outside the workspace was read');
+	const issue = linked.issues.find((candidate) => candidate.severity === 'error');
+	assert.ok(issue, 'an error issue');
+	assert.match(issue.message, /outside the workspace/);
 });
