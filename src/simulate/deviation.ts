@@ -44,10 +44,6 @@ export class DeviationSystem {
 	readonly initialResidualNorm: number;
 	/** Jacobian evaluations so far. */
 	jacobianEvaluations = 0;
-	/** rbar at the last loaded time. */
-	readonly linearResidual: Float64Array;
-	/** ubar at the last loaded time. */
-	readonly linearDisplacement: Float64Array;
 
 	private readonly problem: PreparedProblem;
 	private readonly flow: LinearFlow;
@@ -62,8 +58,11 @@ export class DeviationSystem {
 	/** J0^T e, J0^T rbar and D^T r from the fused pass. */
 	private readonly fused: TransposedProducts;
 	private changeStorage: Float64Array | undefined;
-	/** Time of rbar and ubar in `linearResidual` and `linearDisplacement`, which depend on t only. */
-	private flowTime = Number.NaN;
+	/**
+	 * rbar and ubar at the last two loaded times, the last one first. They depend on t only, and the
+	 * stages of a doubled exponential step alternate between two times.
+	 */
+	private readonly flowSlots: FlowSlot[];
 	/** The current Jacobian offset and, with reuse on, the one before it. */
 	private readonly cache: JacobianCache;
 
@@ -78,8 +77,11 @@ export class DeviationSystem {
 		this.initialResidualNorm = Math.sqrt(flow.coefficients.reduce((sum, c) => sum + c * c, 0));
 		const n = (this.n = problem.outputCount);
 		const p = (this.p = problem.parameterCount);
-		this.linearResidual = new Float64Array(n);
-		this.linearDisplacement = new Float64Array(p);
+		this.flowSlots = [0, 1].map(() => ({
+			time: Number.NaN,
+			residual: new Float64Array(n),
+			displacement: new Float64Array(p),
+		}));
 		this.delta = new Float64Array(p);
 		this.weights = new Float64Array(p);
 		this.s1 = new Float64Array(p);
@@ -104,11 +106,7 @@ export class DeviationSystem {
 	 */
 	load(t: number, y: Float64Array): void {
 		const { n, p } = this;
-		if (t !== this.flowTime) {
-			this.flow.residual(t, this.linearResidual);
-			this.flow.displacement(t, this.linearDisplacement);
-			this.flowTime = t;
-		}
+		this.loadFlow(t);
 		for (let k = 0; k < p; k++) {
 			this.delta[k] = (this.linearDisplacement[k] + y[n + k]) / this.alpha;
 		}
@@ -117,6 +115,31 @@ export class DeviationSystem {
 		}
 		this.evaluateOffset(this.cache.claim(this.delta));
 		this.jacobianEvaluations++;
+	}
+
+	/** rbar at the last loaded time. */
+	get linearResidual(): Float64Array {
+		return this.flowSlots[0].residual;
+	}
+
+	/** ubar at the last loaded time. */
+	get linearDisplacement(): Float64Array {
+		return this.flowSlots[0].displacement;
+	}
+
+	/** Makes the slot for time t first, computing rbar(t) and ubar(t) unless a slot has them. */
+	private loadFlow(t: number): void {
+		const slots = this.flowSlots;
+		if (slots[0].time === t) {
+			return;
+		}
+		slots.reverse();
+		if (slots[0].time === t) {
+			return;
+		}
+		this.flow.residual(t, slots[0].residual);
+		this.flow.displacement(t, slots[0].displacement);
+		slots[0].time = t;
 	}
 
 	/** D = J_t - J0 at the last loaded state. The next `load` may return another buffer. */
@@ -279,6 +302,13 @@ export class DeviationSystem {
 	}
 }
 
+/** rbar(t) and ubar(t) at one time. */
+interface FlowSlot {
+	time: number;
+	readonly residual: Float64Array;
+	readonly displacement: Float64Array;
+}
+
 /** Largest n p for which `JacobianCache` keeps a second offset (32 MB at most). */
 const CACHE_MAX_ENTRIES = 1 << 22;
 /** Offsets kept with reuse on: a doubled exponential step revisits its last two distinct times. */
@@ -340,11 +370,11 @@ class JacobianCache {
 		return this.offsets[0];
 	}
 
-	private isClose(kept: Float64Array, delta: Float64Array): boolean {
+	private isClose(cachedDelta: Float64Array, delta: Float64Array): boolean {
 		let difference = 0;
 		let size = 0;
 		for (let k = 0; k < delta.length; k++) {
-			const change = delta[k] - kept[k];
+			const change = delta[k] - cachedDelta[k];
 			difference += change * change;
 			size += delta[k] * delta[k];
 		}
