@@ -56,7 +56,10 @@ function inspectSource(source: SpecSource, index: number, task: InspectTask): In
 	const solver = asRecord(raw?.solver);
 	const validated = validate(source, task);
 	const spec = validated.spec && applyDefaultEpsilon(validated.spec, raw, task.defaultEpsilon);
-	const located = validated.issues.map((issue) => locateIssue(issue, source));
+	const located = withoutEchoes(
+		validated.issues.map((issue) => locateIssue(issue, source)),
+		source.sourceIssues,
+	);
 	return {
 		index,
 		name: spec?.name ?? source.name,
@@ -70,6 +73,23 @@ function inspectSource(source: SpecSource, index: number, task: InspectTask): In
 		locations: source.locations,
 		memoryBytes: spec ? estimateMemoryBytes(spec) : undefined,
 	};
+}
+
+/**
+ * Drops "missing key" issues that only repeat a TypeScript evaluation error: the reader leaves a
+ * value it cannot evaluate out of the spec, so the loader then reports that key as missing, on
+ * the same range as the reader's own, more precise issue.
+ */
+function withoutEchoes(
+	issues: readonly LocatedIssue[],
+	sourceIssues: readonly LocatedIssue[],
+): LocatedIssue[] {
+	const evaluationErrors = sourceIssues.filter((issue) => issue.severity === 'error');
+	return issues.filter(
+		(issue) =>
+			issue.code !== 'required' ||
+			!evaluationErrors.some((error) => error.start <= issue.start && issue.end <= error.end),
+	);
 }
 
 function validate(

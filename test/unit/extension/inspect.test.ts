@@ -219,3 +219,24 @@ test('symbolic link out of the workspace rejected', () => {
 	assert.ok(issue, 'an error issue');
 	assert.match(issue.message, /outside the workspace/);
 });
+
+test('imported alpha reported once, missing T kept', () => {
+	const prefix = "import { ALPHA } from './consts';\n/** @ntk */\nconst s = { model: { type: 'quadratic', a: 0.1, b: 1, w0: 0 }, data: { y: [1] }, ";
+	const [withT] = inspectTs(`${prefix}training: { alpha: ALPHA, T: 100 } };\n`);
+	assert.deepEqual(
+		withT.issues.map((issue) => issue.code),
+		['notStatic'],
+		`issues: ${JSON.stringify(withT.issues)}`,
+	);
+	const [withoutT] = inspectTs(`${prefix}training: { alpha: ALPHA } };\n`);
+	const codes = withoutT.issues.map((issue) => issue.code);
+	assert.ok(codes.includes('notStatic'), `issues: ${JSON.stringify(withoutT.issues)}`);
+	assert.ok(
+		withoutT.issues.some((issue) => issue.code === 'required' && /T is missing/.test(issue.message)),
+		`the missing T was dropped: ${JSON.stringify(withoutT.issues)}`,
+	);
+	assert.ok(
+		!withoutT.issues.some((issue) => /alpha is missing/.test(issue.message)),
+		`the echo of the imported alpha stayed: ${JSON.stringify(withoutT.issues)}`,
+	);
+});
