@@ -76,9 +76,9 @@ function inspectSource(source: SpecSource, index: number, task: InspectTask): In
 }
 
 /**
- * Drops "missing key" issues that only repeat a TypeScript evaluation error: the reader leaves a
- * value it cannot evaluate out of the spec, so the loader then reports that key as missing, on
- * the same range as the reader's own, more precise issue.
+ * Drops "missing key" issues that only repeat a TypeScript evaluation error. The reader leaves a
+ * value it cannot evaluate out of the spec, so the loader then reports that key as missing. That
+ * issue sits inside the range of the reader's own, more precise issue.
  */
 function withoutEchoes(
 	issues: readonly LocatedIssue[],

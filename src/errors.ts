@@ -56,7 +56,7 @@ export class SpecError extends Error {
 	}
 }
 
-/** Why a simulation stopped before producing a complete, trustworthy result. */
+/** Reason a simulation stopped before producing a complete, trustworthy result. */
 export type SimulationFailureKind =
 	| 'nonFinite'
 	| 'diverged'

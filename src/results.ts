@@ -51,7 +51,7 @@ export interface LipschitzReport {
 	readonly description: string;
 }
 
-/** What a hover needs: one Jacobian and one eigendecomposition of K0, no simulation. */
+/** The quantities a hover shows, from one Jacobian and one eigendecomposition of K0, without a simulation. */
 export interface HorizonAnalysis {
 	/** R0 = R(α h(w0)) = ||r0||^2 / 2. */
 	readonly initialLoss: number;
@@ -96,8 +96,9 @@ export interface BoundSeries {
 	/** Weight movement, `sqrt(t R0) / alpha`. */
 	readonly weightMovement: readonly number[];
 	/**
-	 * Theorem 1.3 lower bound `min(kappa / 5, 1 / 5) sqrt(R0)`, only for the converse model. It holds
-	 * at t = T only (the model's a = 1/sqrt(T) is built for T), so the other entries are null.
+	 * Theorem 1.3 lower bound `min(kappa / 5, 1 / 5) sqrt(R0)`, only for the converse model. The
+	 * theorem states it at t = T only (the model's a = 1/sqrt(T) is built for T), so the other
+	 * entries are null.
 	 */
 	readonly converseLower?: readonly (number | null)[];
 }

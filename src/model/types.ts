@@ -11,7 +11,7 @@ export interface LipschitzConstants {
 	readonly jacobianLipschitzExact: boolean;
 	/** Certified upper bound on Lip(h) on the same ball. */
 	readonly modelLipschitzBound: number;
-	/** How the bound was obtained, for reports, for example "exact: |b|". */
+	/** Origin of the bound, for reports, for example "exact: |b|". */
 	readonly description: string;
 }
 
@@ -24,7 +24,7 @@ export interface DifferentiableModel {
 	readonly initialParameters: Float64Array;
 	/** False when the activation's derivative is not Lipschitz (ReLU): no theorem applies. */
 	readonly smooth: boolean;
-	/** Writes h(w), centered as the spec asks, into `out` (length n). */
+	/** Writes h(w), centered as the spec's `centering` sets, into `out` (length n). */
 	evaluate(w: Float64Array, out: Float64Array): void;
 	/** Writes J(w) = Dh(w), row-major n x p, into `out`. */
 	jacobian(w: Float64Array, out: Float64Array): void;

@@ -53,16 +53,7 @@ export class DormandPrinceStepper implements Stepper {
 			}
 			this.error[k] = h * sum;
 		}
-		return scaledErrorNorm({
-			previous: y,
-			next: out,
-			error: this.error,
-			n: this.system.n,
-			p: this.system.p,
-			rtol: this.rtol,
-			displacementNorm: displacementNorm(this.system, out),
-			residualFloor: (ROUNDING_FLOOR * this.system.initialResidualNorm) / Math.max(1, this.system.alpha),
-		});
+		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
 	}
 
 	accept(): void {
@@ -79,6 +70,32 @@ export class DormandPrinceStepper implements Stepper {
 	afterStep(): void {
 		// The plain method has no splitting to update.
 	}
+}
+
+/**
+ * Scales a step's local error estimate of the deviation state `[e; d]` by the tolerance: `e`
+ * relative to the current `||e||` (with a rounding floor proportional to `||r0|| / max(1, alpha)`) and `d`
+ * relative to `||ubar + d||`, so that `rtol` controls E(t) itself.
+ *
+ * @returns the scaled error norm; the step is accepted when it is at most 1
+ */
+export function deviationErrorNorm(
+	system: DeviationSystem,
+	rtol: number,
+	previous: Float64Array,
+	next: Float64Array,
+	error: Float64Array,
+): number {
+	return scaledErrorNorm({
+		previous,
+		next,
+		error,
+		n: system.n,
+		p: system.p,
+		rtol,
+		displacementNorm: displacementNorm(system, next),
+		residualFloor: (ROUNDING_FLOOR * system.initialResidualNorm) / Math.max(1, system.alpha),
+	});
 }
 
 /**

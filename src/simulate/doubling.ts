@@ -1,7 +1,6 @@
 import type { DeviationSystem } from './deviation';
-import { displacementNorm } from './dopri5';
+import { deviationErrorNorm } from './dopri5';
 import type { Stepper } from './stepper';
-import { ROUNDING_FLOOR, scaledErrorNorm } from './tableau';
 
 /**
  * Step doubling (Richardson extrapolation, as in Hairer, Norsett and Wanner 1993) around a
@@ -49,16 +48,7 @@ export class StepDoubling implements Stepper {
 		for (let k = 0; k < out.length; k++) {
 			this.error[k] = (out[k] - this.full[k]) / 15;
 		}
-		return scaledErrorNorm({
-			previous: y,
-			next: out,
-			error: this.error,
-			n: this.system.n,
-			p: this.system.p,
-			rtol: this.rtol,
-			displacementNorm: displacementNorm(this.system, out),
-			residualFloor: (ROUNDING_FLOOR * this.system.initialResidualNorm) / Math.max(1, this.system.alpha),
-		});
+		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
 	}
 
 	accept(): void {

@@ -1,11 +1,10 @@
 import { gramMatrix } from '../linalg';
 import type { DeviationSystem, ReferenceKernel } from './deviation';
-import { displacementNorm } from './dopri5';
+import { deviationErrorNorm } from './dopri5';
 import { decomposeKernel } from './kernelEigen';
 import type { Stepper } from './stepper';
 import { phiFunctions } from './phi';
 import type { PhiValues } from './phi';
-import { ROUNDING_FLOOR, scaledErrorNorm } from './tableau';
 
 /**
  * A reference kernel is replaced by the current kernel when `h * ||K_t - K_ref||` (bounded above,
@@ -131,16 +130,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		this.combineSolution(h, y, out);
 		this.estimateError(h);
 		this.lastEnd = { time: t + h, state: out };
-		return scaledErrorNorm({
-			previous: y,
-			next: out,
-			error: this.error,
-			n: this.system.n,
-			p: this.system.p,
-			rtol: this.rtol,
-			displacementNorm: displacementNorm(this.system, out),
-			residualFloor: (ROUNDING_FLOOR * this.system.initialResidualNorm) / Math.max(1, this.system.alpha),
-		});
+		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
 	}
 
 	/**

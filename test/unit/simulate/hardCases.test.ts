@@ -88,7 +88,8 @@ describe('hard cases', () => {
 				(error: unknown) => {
 					assert.ok(error instanceof SimulationError, `expected SimulationError, got ${String(error)}`);
 					assert.equal(error.kind, 'nonFinite', error.message);
-					assert.ok(typeof error.time === 'number' && error.time > 0, `time ${error.time}`);
+					assert.equal(typeof error.time, 'number', `time ${error.time}`);
+					assert.ok((error.time ?? 0) > 0, `time ${error.time}`);
 					assert.match(error.message, new RegExp(`t = ${error.time}`));
 					return true;
 				},
