@@ -40,7 +40,7 @@ count_tests() {
 main() {
 	local summary=()
 	local failed=0
-	local layer log_file started status seconds counts result
+	local layer log_file started status seconds counts result counts_note
 	for layer in "${layers[@]}"; do
 		if [[ -z "${commands[$layer]:-}" ]]; then
 			echo "ci-test: unknown layer '$layer'; expected types, unit, integration or ui" >&2
@@ -52,8 +52,21 @@ main() {
 		started=$SECONDS
 		bash -c "${commands[$layer]}" 2>&1 | tee "$log_file"
 		status=${PIPESTATUS[0]}
+		# NOTE: the UI layer drives a browser through a workbench that is still loading. One of the
+		# full runs on a 2-core machine timed out on two of its steps, which passed in every rerun,
+		# so it gets one retry. The first attempt's log is kept as test-output/ui-first-attempt.log.
+		if ((status != 0)) && [[ "$layer" == ui ]]; then
+			mv "$log_file" test-output/ui-first-attempt.log
+			log_file="$(mktemp)"
+			echo "=== ui: failed (exit $status); retrying once, first log in test-output/ui-first-attempt.log"
+			bash -c "${commands[$layer]}" 2>&1 | tee "$log_file"
+			status=${PIPESTATUS[0]}
+			counts_note=' (retried)'
+		else
+			counts_note=''
+		fi
 		seconds=$((SECONDS - started))
-		counts="$(count_tests "$log_file")"
+		counts="$(count_tests "$log_file")$counts_note"
 		mv "$log_file" "test-output/$layer.log"
 		result=passed
 		if ((status != 0)); then
