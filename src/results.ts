@@ -108,9 +108,15 @@ export interface SolverStatistics {
 	readonly rtol: number;
 	readonly steps: number;
 	readonly rejectedSteps: number;
+	/**
+	 * Points at which the Jacobian was evaluated: formed as an n x p matrix on the stored path,
+	 * a forward pass for the matrix-free products otherwise.
+	 */
 	readonly jacobianEvaluations: number;
 	readonly modelEvaluations: number;
 	readonly kernelRefreshes: number;
+	/** True when the run used the model's matrix-free Jacobian products. */
+	readonly matrixFree: boolean;
 	readonly wallTimeMs: number;
 }
 

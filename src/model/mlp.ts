@@ -32,9 +32,10 @@ import {
 	type MlpNormSummary,
 } from './mlpLipschitz';
 import { MlpKernel } from './mlpKernel';
+import { MlpTangentProducts } from './mlpTangent';
 import { createArchitecture, readInitialWeights, type MlpArchitecture } from './mlpWeights';
 import { certifiedSpectralNorm, frobeniusNorm } from './operatorNorm';
-import type { DifferentiableModel, LipschitzConstants } from './types';
+import type { DifferentiableModel, LipschitzConstants, TangentProducts } from './types';
 
 /**
  * Creates the MLP model on the inputs `data.x` (n x d, d = widths[0]).
@@ -151,6 +152,17 @@ class MlpModel implements DifferentiableModel {
 				}
 			}
 		}
+	}
+
+	tangentProducts(): TangentProducts {
+		const { architecture, activation, inputs } = this.parts;
+		return new MlpTangentProducts({
+			architecture,
+			activation,
+			inputs,
+			copyBases: this.antisymmetric ? [0, architecture.parameterCount] : [0],
+			copyFactor: this.antisymmetric ? Math.SQRT1_2 : 1,
+		});
 	}
 
 	/**

@@ -35,4 +35,19 @@ export interface DifferentiableModel {
 	jacobianDifference?(delta: Float64Array, out: Float64Array): void;
 	/** Certified Lipschitz constants on the ball of radius `radius` around w0. */
 	lipschitz(radius: number): LipschitzConstants;
+	/**
+	 * Returns a new object for products with J(w) that never forms J, where the model has one (the
+	 * MLP). Optional; each call returns independent buffers.
+	 */
+	tangentProducts?(): TangentProducts;
+}
+
+/** Products with the Jacobian J(w) = Dh(w) at one point, without forming the n x p matrix. */
+export interface TangentProducts {
+	/** Sets the point w of the products; the object keeps a reference to w until the next call. */
+	setPoint(w: Float64Array): void;
+	/** Writes J(w)^T v (length p) into `out`; v has length n. */
+	transposeTimes(v: Float64Array, out: Float64Array): void;
+	/** Writes J(w) u (length n) into `out`; u has length p. */
+	times(u: Float64Array, out: Float64Array): void;
 }

@@ -4,6 +4,7 @@ import { multiply, multiplyTransposed, norm2 } from '../linalg';
 import { forwardProducts, transposedProducts } from './deviationProducts';
 import type { TransposedProducts } from './deviationProducts';
 import type { LinearFlow } from './linearFlow';
+import { TangentCache } from './tangentCache';
 import type { PreparedProblem } from './problem';
 
 /**
@@ -63,14 +64,29 @@ export class DeviationSystem {
 	 * stages of a doubled exponential step alternate between two times.
 	 */
 	private readonly flowSlots: FlowSlot[];
-	/** The current Jacobian offset and, with reuse on, the one before it. */
+	/** The current Jacobian offset and, with reuse on, the one before it (stored path). */
 	private readonly cache: JacobianCache;
+	/** Matrix-free products at the current point and, with reuse on, the one before (or none). */
+	private readonly tangents: TangentCache | undefined;
+	private readonly tempN2: Float64Array;
+	/** Number of `load` calls, and the call at which `lazyOffset` was last formed. */
+	private loads = 0;
+	private lazyOffsetLoad = -1;
+	private lazyOffset: Float64Array | undefined;
 
 	/**
 	 * @param reuseTolerance - relative displacement change below which `load` reuses a kept
-	 * Jacobian offset instead of evaluating one. The default 0 turns reuse off.
+	 * Jacobian offset (or forward pass) instead of evaluating one. The default 0 turns reuse off.
+	 * @param matrixFree - use the model's matrix-free products (`tangentProducts`) instead of the
+	 * stored offset D; ignored when the model has none. See `DeviationSystem.remainder`.
 	 */
-	constructor(problem: PreparedProblem, flow: LinearFlow, alpha: number, reuseTolerance = 0) {
+	constructor(
+		problem: PreparedProblem,
+		flow: LinearFlow,
+		alpha: number,
+		reuseTolerance = 0,
+		matrixFree = false,
+	) {
 		this.problem = problem;
 		this.flow = flow;
 		this.alpha = alpha;
@@ -81,6 +97,8 @@ export class DeviationSystem {
 			time: Number.NaN,
 			residual: new Float64Array(n),
 			displacement: new Float64Array(p),
+			rate: new Float64Array(p),
+			kernelTimesResidual: new Float64Array(n),
 		}));
 		this.delta = new Float64Array(p);
 		this.weights = new Float64Array(p);
@@ -90,7 +108,10 @@ export class DeviationSystem {
 		this.s4 = new Float64Array(p);
 		this.sumP = new Float64Array(p);
 		this.tempN = new Float64Array(n);
-		this.cache = new JacobianCache(n, p, reuseTolerance);
+		const factory = problem.model.tangentProducts?.bind(problem.model);
+		this.tangents = matrixFree && factory ? new TangentCache(factory, p, reuseTolerance) : undefined;
+		this.cache = new JacobianCache(n, this.tangents ? 0 : p, reuseTolerance);
+		this.tempN2 = new Float64Array(n);
 		this.fused = {
 			initialTimesDeviation: new Float64Array(p),
 			initialTimesLinear: new Float64Array(p),
@@ -109,6 +130,13 @@ export class DeviationSystem {
 		this.loadFlow(t);
 		for (let k = 0; k < p; k++) {
 			this.delta[k] = (this.linearDisplacement[k] + y[n + k]) / this.alpha;
+		}
+		this.loads++;
+		if (this.tangents !== undefined) {
+			if (this.tangents.load(this.problem.model.initialParameters, this.delta)) {
+				this.jacobianEvaluations++;
+			}
+			return;
 		}
 		if (this.cache.restore(this.delta)) {
 			return;
@@ -137,14 +165,35 @@ export class DeviationSystem {
 		if (slots[0].time === t) {
 			return;
 		}
-		this.flow.residual(t, slots[0].residual);
-		this.flow.displacement(t, slots[0].displacement);
-		slots[0].time = t;
+		const slot = slots[0];
+		this.flow.residual(t, slot.residual);
+		if (this.tangents === undefined) {
+			this.flow.displacement(t, slot.displacement);
+		} else {
+			this.flow.displacementWithRate(t, slot.displacement, slot.rate, slot.kernelTimesResidual);
+		}
+		slot.time = t;
 	}
 
-	/** D = J_t - J0 at the last loaded state. The next `load` may return another buffer. */
+	/**
+	 * D = J_t - J0 at the last loaded state. The next `load` may return another buffer. The
+	 * matrix-free path forms D here, on demand (n p work, for reports and kernel refreshes).
+	 */
 	get jacobianOffset(): Float64Array {
-		return this.cache.current;
+		if (this.tangents === undefined) {
+			return this.cache.current;
+		}
+		if (this.lazyOffsetLoad !== this.loads) {
+			this.lazyOffset ??= new Float64Array(this.n * this.p);
+			this.evaluateOffset(this.lazyOffset);
+			this.lazyOffsetLoad = this.loads;
+		}
+		return this.lazyOffset as Float64Array;
+	}
+
+	/** True when the system uses the model's matrix-free products. */
+	get matrixFree(): boolean {
+		return this.tangents !== undefined;
 	}
 
 	/** Writes D = J(w0 + delta) - J0 into `out`. */
@@ -173,6 +222,11 @@ export class DeviationSystem {
 	 */
 	derivative(t: number, y: Float64Array, out: Float64Array): void {
 		this.load(t, y);
+		if (this.tangents !== undefined) {
+			this.matrixFreeDerivative(y, out);
+			checkFinite(out, t);
+			return;
+		}
 		const { n, p } = this;
 		const { initialTimesDeviation: a, initialTimesLinear: b, offsetTimesResidual: c } = this.fused;
 		this.computeFusedProducts(y);
@@ -195,7 +249,10 @@ export class DeviationSystem {
 	 */
 	remainder(t: number, y: Float64Array, reference: ReferenceKernel, out: Float64Array): void {
 		this.load(t, y);
-		if (reference.jacobianOffset === null) {
+		if (this.tangents !== undefined) {
+			this.matrixFreeDerivative(y, out);
+			addKernelProduct(reference.eigen, y, this.tempN, this.tempN2, out);
+		} else if (reference.jacobianOffset === null) {
 			this.remainderAtInitialKernel(y, out);
 		} else {
 			this.computeProducts(y);
@@ -206,6 +263,38 @@ export class DeviationSystem {
 			this.remainderAtReference(y, reference, out);
 		}
 		checkFinite(out, t);
+	}
+
+	/**
+	 * Writes `[de/dt; dd/dt]` with the model's matrix-free products at the loaded point:
+	 *
+	 * ```tex
+	 * \dot e = -\big(J_t (J_t^\top r) - K_0 \bar r(t)\big), \qquad
+	 * \dot d = J_t^\top r - J_0^\top \bar r(t), \qquad r = \bar r + e
+	 * ```
+	 *
+	 * `K0 rbar(t)` and `J0^T rbar(t)` come from the closed-form flow. Both differences cancel
+	 * digits: their terms are of the size of K_t r and J_t^T r, the differences about 1/alpha of
+	 * that, so their relative rounding error is about `alpha * 2^-52` times a modest factor.
+	 * `simulateSpec` takes this path only where that stays far below rtol.
+	 */
+	private matrixFreeDerivative(y: Float64Array, out: Float64Array): void {
+		const { n, p } = this;
+		const tangent = (this.tangents as TangentCache).current;
+		const slot = this.flowSlots[0];
+		const residual = this.tempN;
+		for (let i = 0; i < n; i++) {
+			residual[i] = slot.residual[i] + y[i];
+		}
+		const gradient = this.sumP;
+		tangent.transposeTimes(residual, gradient);
+		tangent.times(gradient, this.tempN2);
+		for (let i = 0; i < n; i++) {
+			out[i] = slot.kernelTimesResidual[i] - this.tempN2[i];
+		}
+		for (let k = 0; k < p; k++) {
+			out[n + k] = gradient[k] - slot.rate[k];
+		}
 	}
 
 	/** Computes a = J0^T e, b = J0^T rbar and c = D^T r in one pass, into `this.fused`. */
@@ -302,11 +391,50 @@ export class DeviationSystem {
 	}
 }
 
-/** rbar(t) and ubar(t) at one time. */
+/** rbar(t) and ubar(t) at one time, with J0^T rbar(t) and K0 rbar(t) on the matrix-free path. */
 interface FlowSlot {
 	time: number;
 	readonly residual: Float64Array;
 	readonly displacement: Float64Array;
+	readonly rate: Float64Array;
+	readonly kernelTimesResidual: Float64Array;
+}
+
+/**
+ * out[0..n) += K e with `K = Q diag(l) Q^T` from an eigendecomposition, e = y[0..n), in two
+ * n x n products through the eigenbasis.
+ */
+function addKernelProduct(
+	eigen: SymmetricEigen,
+	y: Float64Array,
+	coordinates: Float64Array,
+	temp: Float64Array,
+	out: Float64Array,
+): void {
+	const n = eigen.size;
+	const q = eigen.vectors;
+	coordinates.fill(0, 0, n);
+	for (let i = 0; i < n; i++) {
+		const yi = y[i];
+		const row = i * n;
+		for (let k = 0; k < n; k++) {
+			coordinates[k] += q[row + k] * yi;
+		}
+	}
+	for (let k = 0; k < n; k++) {
+		coordinates[k] *= eigen.values[k];
+	}
+	for (let i = 0; i < n; i++) {
+		let sum = 0;
+		const row = i * n;
+		for (let k = 0; k < n; k++) {
+			sum += q[row + k] * coordinates[k];
+		}
+		temp[i] = sum;
+	}
+	for (let i = 0; i < n; i++) {
+		out[i] += temp[i];
+	}
 }
 
 /** Largest n p for which `JacobianCache` keeps a second offset (32 MB at most). */

@@ -20,6 +20,7 @@ export class LinearFlow {
 	private readonly problem: PreparedProblem;
 	private readonly scratch: Float64Array;
 	private readonly outputScratch: Float64Array;
+	private readonly rateScratch: Float64Array;
 
 	constructor(problem: PreparedProblem, initialResidual: Float64Array) {
 		this.problem = problem;
@@ -34,6 +35,7 @@ export class LinearFlow {
 		}
 		this.scratch = new Float64Array(n);
 		this.outputScratch = new Float64Array(n);
+		this.rateScratch = new Float64Array(n);
 	}
 
 	/** Writes rbar(t) = Q exp(-l t) Q^T r0 into `out` (length n). */
@@ -59,6 +61,60 @@ export class LinearFlow {
 		multiply(this.problem.initialKernelEigen.vectors, n, n, this.scratch, this.outputScratch);
 		const p = this.problem.parameterCount;
 		return multiplyTransposed(this.problem.initialJacobian, n, p, this.outputScratch, out);
+	}
+
+	/**
+	 * Writes ubar(t) into `displacement` and its rate `d ubar / dt = J0^T rbar(t)` into `rate`
+	 * (both length p) in one pass over J0, and `K0 rbar(t) = Q diag(l e^{-l t}) Q^T r0` into
+	 * `kernelTimesResidual` (length n).
+	 */
+	displacementWithRate(
+		t: number,
+		displacement: Float64Array,
+		rate: Float64Array,
+		kernelTimesResidual: Float64Array,
+	): void {
+		const { outputCount: n, parameterCount: p } = this.problem;
+		const { values, vectors } = this.problem.initialKernelEigen;
+		for (let k = 0; k < n; k++) {
+			this.scratch[k] = phi(values[k], t) * this.coefficients[k];
+		}
+		multiply(vectors, n, n, this.scratch, this.outputScratch);
+		for (let k = 0; k < n; k++) {
+			this.scratch[k] = Math.exp(-values[k] * t) * this.coefficients[k];
+		}
+		multiply(vectors, n, n, this.scratch, this.rateScratch);
+		for (let k = 0; k < n; k++) {
+			this.scratch[k] *= values[k];
+		}
+		multiply(vectors, n, n, this.scratch, kernelTimesResidual);
+		const jacobian = this.problem.initialJacobian;
+		displacement.fill(0, 0, p);
+		rate.fill(0, 0, p);
+		// Two rows per sweep halve the reads and writes of the two p-length sums.
+		let i = 0;
+		for (; i + 2 <= n; i += 2) {
+			const [a0, a1] = [this.outputScratch[i], this.outputScratch[i + 1]];
+			const [b0, b1] = [this.rateScratch[i], this.rateScratch[i + 1]];
+			const first = i * p;
+			const second = first + p;
+			for (let k = 0; k < p; k++) {
+				const x0 = jacobian[first + k];
+				const x1 = jacobian[second + k];
+				displacement[k] += x0 * a0 + x1 * a1;
+				rate[k] += x0 * b0 + x1 * b1;
+			}
+		}
+		for (; i < n; i++) {
+			const a = this.outputScratch[i];
+			const b = this.rateScratch[i];
+			const row = i * p;
+			for (let k = 0; k < p; k++) {
+				const entry = jacobian[row + k];
+				displacement[k] += entry * a;
+				rate[k] += entry * b;
+			}
+		}
 	}
 }
 

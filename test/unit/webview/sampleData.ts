@@ -132,6 +132,7 @@ export function sampleResult(): SimulationResult {
 			jacobianEvaluations: 415,
 			modelEvaluations: 830,
 			kernelRefreshes: 415,
+		matrixFree: true,
 			wallTimeMs: 38,
 		},
 		complete: true,
