@@ -66,7 +66,7 @@ const COEFFICIENTS = 14;
  *
  * NOTE: both solutions use the quadrature nodes 0, 1/2 and 1 with the same weights, so this
  * estimate misses the quadrature error of a remainder that varies quickly in time, such as the
- * early transient of rbar. `simulateSpec` therefore wraps this stepper in `StepDoubling`.
+ * early transient of rbar. `simulateSpec` therefore wraps this stepper in `HalfStepPair`.
  *
  * The step size is limited by how fast the remainder changes (the kernel's drift and the slow
  * modes of rbar), not by lambda_max.
@@ -133,10 +133,50 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
 	}
 
+	/** The local error estimate of the last attempt, `h b_5 (G_5 - G_3)` (length n + p). */
+	get lastError(): Float64Array {
+		return this.error;
+	}
+
+	/**
+	 * Copies stage `index` (0-based) of the last attempt: the remainder's e part in K_ref's
+	 * eigenbasis into `eigen` (length n) and its d part into `weights` (length p).
+	 */
+	copyStage(index: number, eigen: Float64Array, weights: Float64Array): void {
+		eigen.set(this.eigenStages[index]);
+		weights.set(this.weightStages[index]);
+	}
+
+	/**
+	 * Writes the step of size h from y whose remainder is given at t, t + h/2 and t + h by the
+	 * stages `start`, `middle` and `end`, with the method's weights:
+	 * `y_{n+1} = exp(z) y_n + h (b_1 G_start + b_4 G_end + b_5 G_middle)`. Given remainders taken
+	 * along an accurate solution, this is the method's quadrature over the whole step.
+	 */
+	quadratureStep(h: number, y: Float64Array, stages: QuadratureStages, out: Float64Array): void {
+		const { n, p } = this.system;
+		this.prepareCoefficients(h);
+		toEigenbasis(this.reference, y, this.stageCoordinates);
+		const c = this.coefficients;
+		const coordinates = this.stageCoordinates;
+		const { start, middle, end } = stages;
+		for (let k = 0; k < n; k++) {
+			const row = k * COEFFICIENTS;
+			const forcing =
+				c[row + 10] * start.eigen[k] + c[row + 11] * end.eigen[k] + c[row + 12] * middle.eigen[k];
+			coordinates[k] = c[row + 1] * coordinates[k] + h * forcing;
+		}
+		fromEigenbasis(this.reference, coordinates, out);
+		for (let k = 0; k < p; k++) {
+			const sum = start.weights[k] / 6 + end.weights[k] / 6 + (2 * middle.weights[k]) / 3;
+			out[n + k] = y[n + k] + h * sum;
+		}
+	}
+
 	/**
 	 * Evaluates the remainder at the accepted step's end, which becomes the next first stage. It is
-	 * deferred to here because a rejected attempt, the full step of `StepDoubling` and the probes of
-	 * the crossing and peak searches never use it.
+	 * deferred to here because a rejected attempt and the probes of the crossing and peak searches
+	 * never use it.
 	 */
 	accept(): void {
 		const end = this.lastEnd;
@@ -303,6 +343,19 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 			this.error[n + k] = ((2 * h) / 3) * (w[4][k] - w[2][k]);
 		}
 	}
+}
+
+/** A remainder in K_ref's eigenbasis (e part) and its d part. */
+export interface StageValue {
+	readonly eigen: Float64Array;
+	readonly weights: Float64Array;
+}
+
+/** Remainders at the start, middle and end of a step, for `quadratureStep`. */
+export interface QuadratureStages {
+	readonly start: StageValue;
+	readonly middle: StageValue;
+	readonly end: StageValue;
 }
 
 /** The method's coefficients at A = 0: the classical fourth-order method with nodes c. */

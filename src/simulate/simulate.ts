@@ -7,7 +7,7 @@ import type { Horizon, SimulationProgress, SimulationResult } from '../results';
 import type { SolverMethod } from '../spec/types';
 import { DeviationSystem } from './deviation';
 import { DormandPrinceStepper } from './dopri5';
-import { StepDoubling } from './doubling';
+import { HalfStepPair } from './doubling';
 import { ExponentialRungeKuttaStepper, initialReferenceKernel } from './exponential';
 import { integrate } from './integrate';
 import type { IntegrationOutcome } from './integrate';
@@ -245,7 +245,7 @@ class SimulationRun {
 		}
 		const reference = initialReferenceKernel(this.problem.initialJacobian, this.problem.initialKernelEigen);
 		const inner = new ExponentialRungeKuttaStepper(this.system, this.rtol, reference);
-		return [new StepDoubling(inner, this.system, this.rtol), inner];
+		return [new HalfStepPair(inner, this.system, this.rtol), inner];
 	}
 
 	/**

@@ -1,0 +1,48 @@
+// The half-step pair's error estimate: E stays within a few rtol of a tight run where the embedded
+// estimate alone (lazy network) or the quadrature term alone (non-lazy converse model) fell short.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { loadSpec, simulateSpec } from '../../../src/api';
+
+const X = [
+	[1, 0.5, -0.2],
+	[-0.3, 2, 0.4],
+	[0.7, -1, 1.1],
+	[0.2, 0.3, -1.5],
+	[-1.2, 0.1, 0.6],
+	[0.4, -0.8, 0.9],
+];
+const Y = [1, -0.5, 0.25, 0.8, -0.1, 0.3];
+const TIMES = [0.3, 3, 30, 100, 300];
+
+function networkSpec(alpha: number): ReturnType<typeof loadSpec>['spec'] {
+	return loadSpec({
+		name: 'network',
+		model: { type: 'mlp', widths: [3, 24, 1], activation: 'tanh', init: { seed: 9 } },
+		data: { x: X, y: Y },
+		training: { alpha, T: 300 },
+		analysis: { epsilon: 0.05, relative: true, times: TIMES },
+	}).spec;
+}
+
+function worstRelative(a: readonly number[], b: readonly number[]): number {
+	return Math.max(...a.map((value, index) => Math.abs(value - b[index]) / Math.abs(b[index])));
+}
+
+describe('half-step pair', () => {
+	for (const alpha of [1, 100, 1e6]) {
+		it(`network at alpha ${alpha}: E within 10 rtol`, () => {
+			const spec = networkSpec(alpha);
+			const rtol = 1e-8;
+			const run = simulateSpec(spec, { rtol });
+			const reference = simulateSpec(spec, { rtol: 1e-12, matrixFree: false });
+			const worst = worstRelative(run.err, reference.err);
+			assert.ok(
+				worst <= 10 * rtol,
+				`alpha ${alpha}: E differs from the rtol 1e-12 run by ${worst} relative (limit ${10 * rtol}); ` +
+					`${run.solver.steps} steps`,
+			);
+		});
+	}
+});
