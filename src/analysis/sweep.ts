@@ -29,7 +29,13 @@ export interface SweepOptions {
  * Computes the horizons for each alpha: the predicted ones from the analysis and the empirical
  * one from a simulation that stops at the first crossing of the threshold. The search time is
  * `max(T, min(10 x estimate horizon, 1000 T))`, so a horizon well past T is still found. The
- * alpha-independent part (model, J0, K0 and its eigendecomposition) is prepared once.
+ * alpha-independent part (model, J0, K0 and its eigendecomposition) is prepared once. The search
+ * simulates without the spec's report times, because the sweep keeps none of the reported values.
+ * Without them the integrator does not shorten steps to land on each report time or compute the
+ * kernel drift there. Its early end may then come before T: it ends once `||r|| + ||rbar||`, a
+ * bound on every later E, is below both the peak and the threshold. The steps differ from those of
+ * `simulateSpec` with report times, so the horizons differ from its horizons within the solver
+ * tolerance.
  *
  * An alpha whose analysis or simulation fails keeps its point: a SpecError for an alpha outside
  * the usable range, or a SimulationError such as `nonFinite`. The point then carries the message
@@ -54,6 +60,7 @@ export function sweepAlpha(
 	options: SweepOptions = {},
 ): SweepResult {
 	const problem = prepareProblem(spec);
+	const search = withoutReportTimes(problem);
 	const points: SweepPoint[] = [];
 	let stopReason: string | undefined;
 	for (const alpha of alphas) {
@@ -61,7 +68,7 @@ export function sweepAlpha(
 		if (stopReason !== undefined) {
 			break;
 		}
-		const outcome = sweepPoint(problem, alpha, options);
+		const outcome = sweepPoint(problem, search, alpha, options);
 		if ('stopReason' in outcome) {
 			const progress = `${points.length} of ${alphas.length} alpha values done`;
 			stopReason = `${outcome.stopReason} at alpha = ${alpha} (${progress})`;
@@ -92,9 +99,24 @@ function stopReasonNow(options: SweepOptions, done: number, total: number): stri
 	return undefined;
 }
 
-/** Analyzes and simulates one alpha; a stopped simulation returns its reason instead. */
+/**
+ * Returns the prepared problem with a spec that has no report times. The other fields, including
+ * J0^T Q that `prepareProblem` computes on first use, come from `problem` through the prototype,
+ * so nothing is computed here.
+ */
+function withoutReportTimes(problem: PreparedProblem): PreparedProblem {
+	const analysis = { ...problem.spec.analysis, times: [] };
+	const spec: ResolvedSpec = { ...problem.spec, analysis };
+	return Object.create(problem, { spec: { value: spec, enumerable: true } }) as PreparedProblem;
+}
+
+/**
+ * Analyzes and simulates one alpha, simulating `search` (that is `problem` without report times).
+ * A stopped simulation returns its reason instead of a point.
+ */
 function sweepPoint(
 	problem: PreparedProblem,
+	search: PreparedProblem,
 	alpha: number,
 	options: SweepOptions,
 ): { point: SweepPoint } | { stopReason: string } {
@@ -109,8 +131,8 @@ function sweepPoint(
 	const predicted = estimate.kind === 'finite' ? SEARCH_FACTOR * estimate.time : trainingTime;
 	const searchTime = Math.max(trainingTime, Math.min(predicted, SEARCH_CAP_FACTOR * trainingTime));
 	try {
-		const result = simulateSpec(problem.spec, {
-			problem,
+		const result = simulateSpec(search.spec, {
+			problem: search,
 			alpha,
 			endTime: searchTime,
 			stopAtCrossing: true,
