@@ -92,6 +92,8 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 	private firstStageValid = false;
 	/** End time and solution buffer of the last attempt; the buffer must be intact at `accept`. */
 	private lastEnd: { readonly time: number; readonly state: Float64Array } | undefined;
+	/** True when `evaluateEnd` has put the remainder at `lastEnd` into the next first stage. */
+	private endEvaluated = false;
 	/** The remainder at the accepted step's end, which becomes the next first stage. */
 	private nextFirstEigen: Float64Array;
 	private nextFirstWeights: Float64Array;
@@ -130,7 +132,25 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		this.combineSolution(h, y, out);
 		this.estimateError(h);
 		this.lastEnd = { time: t + h, state: out };
+		this.endEvaluated = false;
 		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
+	}
+
+	/**
+	 * Evaluates the remainder at the last attempt's end and copies it into `target`. `accept` then
+	 * uses it as the next first stage instead of evaluating it again.
+	 */
+	evaluateEnd(target: StageValue): void {
+		const end = this.lastEnd;
+		if (end === undefined) {
+			throw new RangeError('ExponentialRungeKuttaStepper.evaluateEnd: no attempt to evaluate');
+		}
+		if (!this.endEvaluated) {
+			this.evaluateRemainder(end.time, end.state, this.nextFirstEigen, this.nextFirstWeights);
+			this.endEvaluated = true;
+		}
+		target.eigen.set(this.nextFirstEigen);
+		target.weights.set(this.nextFirstWeights);
 	}
 
 	/** The local error estimate of the last attempt, `h b_5 (G_5 - G_3)` (length n + p). */
@@ -183,7 +203,10 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		if (end === undefined) {
 			throw new RangeError('ExponentialRungeKuttaStepper.accept: no attempt to accept');
 		}
-		this.evaluateRemainder(end.time, end.state, this.nextFirstEigen, this.nextFirstWeights);
+		if (!this.endEvaluated) {
+			this.evaluateRemainder(end.time, end.state, this.nextFirstEigen, this.nextFirstWeights);
+		}
+		this.endEvaluated = false;
 		this.lastEnd = undefined;
 		[this.eigenStages[0], this.nextFirstEigen] = [this.nextFirstEigen, this.eigenStages[0]];
 		[this.weightStages[0], this.nextFirstWeights] = [this.nextFirstWeights, this.weightStages[0]];
