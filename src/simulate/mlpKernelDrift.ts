@@ -6,8 +6,8 @@ import type { MlpArchitecture } from '../model/mlpWeights';
 import type { MlpModelSpec, ResolvedData } from '../spec/types';
 
 /**
- * The factors of one parameter block (one layer l of one network copy) at one parameter vector.
- * Row r of the Jacobian has the block `g_r (s_l h_r)^T` for W_l and `g_r` for b_l.
+ * The factors of one parameter block (one layer l of one network copy) at one parameter vector,
+ * or their change between two. Row r of the Jacobian has the block `g_r (s_l h_r)^T` for W_l and `g_r` for b_l.
  */
 interface BlockFactors {
 	/** g_l of each Jacobian row, row-major n x fan_out. */
@@ -118,30 +118,79 @@ export class MlpKernelDrift {
 	/**
 	 * Computes `K_t - K0` and `D D^T` at `w = w0 + delta`, with `D = J(w) - J(w0)`.
 	 *
+	 * A network with one hidden layer reads the factor changes from `offset` when it is given
+	 * (one pass over D in place of a forward and backward pass per input). Its first layer's block
+	 * of row r is `dG_r H0_r^T` and its output layer's block is the copy factor times `dH_r`. The
+	 * result then belongs to the point of `offset`, not to `delta`.
+	 *
 	 * @param delta - w - w0, length p
+	 * @param offset - D = J(w) - J(w0), row-major n x p, optional
 	 * @returns both n x n matrices, new arrays
 	 */
-	driftMatrices(delta: Float64Array): DriftMatrices {
+	driftMatrices(delta: Float64Array, offset?: Float64Array): DriftMatrices {
+		const changes =
+			offset !== undefined && this.architecture.layerCount === 2
+				? this.changesFromOffset(offset)
+				: this.changesFromPasses(delta);
+		const n = this.n;
+		const result = { drift: new Float64Array(n * n), offsetGram: new Float64Array(n * n) };
+		for (let b = 0; b < this.shapes.length; b++) {
+			this.addBlock(b, changes[b], result);
+		}
+		return result;
+	}
+
+	/** Returns the factor changes from the passes at w0 + delta. */
+	private changesFromPasses(delta: Float64Array): BlockFactors[] {
 		const w = this.weights;
 		const w0 = this.initialParameters;
 		for (let k = 0; k < w.length; k++) {
 			w[k] = w0[k] + delta[k];
 		}
 		this.computeFactors(w, this.current);
-		const n = this.n;
-		const result = { drift: new Float64Array(n * n), offsetGram: new Float64Array(n * n) };
-		for (let b = 0; b < this.shapes.length; b++) {
-			this.addBlock(b, result);
+		return this.current.map((block, b) => ({
+			gradients: difference(block.gradients, this.initial[b].gradients),
+			inputs: difference(block.inputs, this.initial[b].inputs),
+		}));
+	}
+
+	/**
+	 * Returns the factor changes of a network with one hidden layer from the rows of D. The first
+	 * layer's inputs s_0 x and the output layer's gradients (the copy factor times e_k) are the same
+	 * at every w, so only dG of the first layer and dH of the output layer are read. dG comes from
+	 * the bias block when there is one, else from the projection `dG_r = B_r H0_r / ||H0_r||^2` of
+	 * the weight block B_r, and is 0 for an input x = 0, whose weight block is 0.
+	 */
+	private changesFromOffset(offset: Float64Array): BlockFactors[] {
+		const { architecture, n } = this;
+		const p = this.initialParameters.length;
+		const changes = this.allocateFactors();
+		const outputsPerInput = this.outputsPerInput;
+		for (let copy = 0; copy < this.copies; copy++) {
+			const base = copy * architecture.parameterCount;
+			const first = 2 * copy;
+			const { fanIn: d, fanOut: m } = this.shapes[first];
+			const inputs = this.initial[first].inputs;
+			const gradientChange = changes[first].gradients;
+			const inputChange = changes[first + 1].inputs;
+			for (let r = 0; r < n; r++) {
+				const row = r * p + base;
+				readFirstLayerChange(offset, row, architecture, { d, m, r, inputs, out: gradientChange });
+				const outputRow = row + architecture.weightOffsets[1] + (r % outputsPerInput) * m;
+				for (let j = 0; j < m; j++) {
+					inputChange[r * m + j] = offset[outputRow + j] / this.copyFactor;
+				}
+			}
 		}
-		return result;
+		return changes;
 	}
 
 	/** Adds block b's terms of `K_t - K0` and `D D^T` to `out`. */
-	private addBlock(b: number, out: DriftMatrices): void {
+	private addBlock(b: number, change: BlockFactors, out: DriftMatrices): void {
 		const n = this.n;
 		const { fanIn, fanOut } = this.shapes[b];
-		const gradientChange = difference(this.current[b].gradients, this.initial[b].gradients);
-		const inputChange = difference(this.current[b].inputs, this.initial[b].inputs);
+		const gradientChange = change.gradients;
+		const inputChange = change.inputs;
 		const gradients = changeProducts(gradientChange, this.initial[b].gradients, n, fanOut);
 		const inputs = changeProducts(inputChange, this.initial[b].inputs, n, fanIn);
 		const initialGradientGram = this.initialGradientGrams[b];
@@ -201,6 +250,41 @@ export class MlpKernelDrift {
 	}
 }
 
+/**
+ * Writes row r of the first layer's dG into `out`, read from row `row` of D (the offset of the
+ * network copy already added).
+ */
+function readFirstLayerChange(
+	offset: Float64Array,
+	row: number,
+	architecture: MlpArchitecture,
+	block: { d: number; m: number; r: number; inputs: Float64Array; out: Float64Array },
+): void {
+	const { d, m, r, inputs, out } = block;
+	if (architecture.bias) {
+		const biases = row + architecture.biasOffsets[0];
+		for (let j = 0; j < m; j++) {
+			out[r * m + j] = offset[biases + j];
+		}
+		return;
+	}
+	let squaredNorm = 0;
+	for (let c = 0; c < d; c++) {
+		squaredNorm += inputs[r * d + c] * inputs[r * d + c];
+	}
+	if (squaredNorm === 0) {
+		return;
+	}
+	const weights = row + architecture.weightOffsets[0];
+	for (let j = 0; j < m; j++) {
+		let projection = 0;
+		for (let c = 0; c < d; c++) {
+			projection += offset[weights + j * d + c] * inputs[r * d + c];
+		}
+		out[r * m + j] = projection / squaredNorm;
+	}
+}
+
 /** `dX X0^T` (full) and `dX dX^T` (symmetric) of one factor side, n x n each. */
 interface ChangeProducts {
 	readonly cross: Float64Array;
@@ -208,7 +292,7 @@ interface ChangeProducts {
 }
 
 /**
- * Computes `dX X0^T` and `dX dX^T`. Both are zero, without the n^2 columns products, when dX is
+ * Computes `dX X0^T` and `dX dX^T`. Both are zero, without the two products, when dX is
  * exactly zero, as for the first layer's inputs s_0 x.
  */
 function changeProducts(

@@ -65,12 +65,14 @@ export function reportAt(
 		const offset = system.jacobianOffset;
 		({ drift, offsetNorm } = kernelDrift(problem.initialJacobian, offset, n, p, t));
 	} else {
-		// The same w - w0 as `DeviationSystem.load`, which evaluates J_t there.
+		// The same w - w0 as `DeviationSystem.load`, which evaluates J_t there or reuses a J_t
+		// within its reuse tolerance.
 		const delta = new Float64Array(p);
 		for (let k = 0; k < p; k++) {
 			delta[k] = displacement[k] / alpha;
 		}
-		({ drift, offsetNorm } = driftNorms(factors.driftMatrices(delta), n, t));
+		const matrices = factors.driftMatrices(delta, system.jacobianOffset);
+		({ drift, offsetNorm } = driftNorms(matrices, n, t));
 	}
 	return {
 		error: norm2(state, 0, n),
