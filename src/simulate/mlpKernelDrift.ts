@@ -7,7 +7,8 @@ import type { MlpModelSpec, ResolvedData } from '../spec/types';
 
 /**
  * The factors of one parameter block (one layer l of one network copy) at one parameter vector,
- * or their change between two. Row r of the Jacobian has the block `g_r (s_l h_r)^T` for W_l and `g_r` for b_l.
+ * or their change between two. Row r of the Jacobian has the block `g_r (s_l h_r)^T` for W_l and
+ * `g_r` for b_l.
  */
 interface BlockFactors {
 	/** g_l of each Jacobian row, row-major n x fan_out. */
@@ -156,8 +157,8 @@ export class MlpKernelDrift {
 
 	/**
 	 * Returns the factor changes of a network with one hidden layer from the rows of D. The first
-	 * layer's inputs s_0 x and the output layer's gradients (the copy factor times e_k) are the same
-	 * at every w, so only dG of the first layer and dH of the output layer are read. dG comes from
+	 * layer's inputs s_0 x and the output layer's gradients (the copy factor times e_k) are the
+	 * same at every w, so only dG of the first layer and dH of the output layer are read. dG comes from
 	 * the bias block when there is one, else from the projection `dG_r = B_r H0_r / ||H0_r||^2` of
 	 * the weight block B_r, and is 0 for an input x = 0, whose weight block is 0.
 	 */
@@ -175,7 +176,8 @@ export class MlpKernelDrift {
 			const inputChange = changes[first + 1].inputs;
 			for (let r = 0; r < n; r++) {
 				const row = r * p + base;
-				readFirstLayerChange(offset, row, architecture, { d, m, r, inputs, out: gradientChange });
+				const target = { d, m, r, inputs, out: gradientChange };
+				readFirstLayerChange(offset, row, architecture, target);
 				const outputRow = row + architecture.weightOffsets[1] + (r % outputsPerInput) * m;
 				for (let j = 0; j < m; j++) {
 					inputChange[r * m + j] = offset[outputRow + j] / this.copyFactor;
@@ -237,7 +239,7 @@ export class MlpKernelDrift {
 				kernel.forward(w, base, this.inputs, i * d);
 				for (let k = 0; k < outputsPerInput; k++) {
 					const row = i * outputsPerInput + k;
-					const store = (l: number, gradient: Float64Array, input: Float64Array): void => {
+					const store = (l: number, gradient: Float64Array, input: Float64Array) => {
 						const block = blocks[copy * layers + l];
 						const { fanIn, fanOut } = this.shapes[copy * layers + l];
 						block.gradients.set(gradient.subarray(0, fanOut), row * fanOut);

@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { SimulationError } from '../../../src/errors';
-import { gramMatrix, productWithTranspose, symmetricEigen, symmetricEigenvalues } from '../../../src/linalg';
+import {
+	gramMatrix,
+	productWithTranspose,
+	symmetricEigen,
+	symmetricEigenvalues,
+} from '../../../src/linalg';
 import { createRandomStream } from '../../../src/random';
 
 function randomSymmetric(size: number, seed: number): Float64Array {
@@ -46,12 +51,15 @@ describe('symmetricEigenvalues', () => {
 		assert.ok(values[0] >= 0, `smallest eigenvalue ${values[0]} is negative`);
 		assert.ok(Math.abs(values[1] - 28) <= 1e-13, `largest eigenvalue ${values[1]}, expected 28, tolerance 1e-13`);
 		const diagonal = symmetricEigenvalues(Float64Array.from([5, 0, 0, 0, -1, 0, 0, 0, 2]), 3);
-		assert.deepEqual(Array.from(diagonal), [-1, 2, 5], 'diagonal matrix eigenvalues in ascending order');
+		const expected = [-1, 2, 5];
+		assert.deepEqual(Array.from(diagonal), expected, 'diagonal matrix eigenvalues in ascending order');
 	});
 
 	it('rejects non-finite entries and a passed deadline', () => {
-		assert.throws(() => symmetricEigenvalues(Float64Array.from([1, Number.NaN, Number.NaN, 1]), 2), RangeError);
-		assert.throws(() => symmetricEigenvalues(Float64Array.from([1, 0, 0, Infinity]), 2), RangeError);
+		const withNaN = Float64Array.from([1, Number.NaN, Number.NaN, 1]);
+		const withInfinity = Float64Array.from([1, 0, 0, Infinity]);
+		assert.throws(() => symmetricEigenvalues(withNaN, 2), RangeError);
+		assert.throws(() => symmetricEigenvalues(withInfinity, 2), RangeError);
 		assert.throws(
 			() => symmetricEigenvalues(randomSymmetric(8, 3), 8, { deadlineMs: Date.now() - 1 }),
 			(error: unknown) => error instanceof SimulationError && error.kind === 'timeBudget',

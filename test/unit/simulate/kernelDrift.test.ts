@@ -18,7 +18,12 @@ function benchSpec(name: string): ResolvedSpec {
 }
 
 /** Builds a spec of a network with two outputs per input on five inputs. */
-function variantSpec(activation: string, centering: string, widths = [3, 6, 5, 2], bias = true): ResolvedSpec {
+function variantSpec(
+	activation: string,
+	centering: string,
+	widths = [3, 6, 5, 2],
+	bias = true,
+): ResolvedSpec {
 	const raw = {
 		model: {
 			type: 'mlp',
@@ -52,7 +57,12 @@ function variantSpec(activation: string, centering: string, widths = [3, 6, 5, 2
 }
 
 /** Compares both norms from the layer factors with the n x p formula at w0 + delta. */
-function assertMatchesJacobianFormula(spec: ResolvedSpec, scale: number, tolerance: number, label: string): void {
+function assertMatchesJacobianFormula(
+	spec: ResolvedSpec,
+	scale: number,
+	tolerance: number,
+	label: string,
+): void {
 	const problem = prepareProblem(spec);
 	const factors = problem.mlpKernelDrift;
 	assert.ok(factors !== undefined, `${label}: no layer factors for an MLP spec`);
@@ -92,7 +102,8 @@ describe('MLP kernel drift from layer factors', () => {
 		for (const name of ['small', 'medium']) {
 			const spec = benchSpec(name);
 			assertMatchesJacobianFormula(spec, 1e-2, 1e-12, name);
-			// A drift of relative size 1e-6, as at alpha = 1e6: both sides lose the same digits in D.
+			// A drift of relative size 1e-6, as at alpha = 1e6, where both sides lose the same digits
+			// in D.
 			assertMatchesJacobianFormula(spec, 1e-6, 1e-9, name);
 		}
 	});
@@ -142,7 +153,8 @@ describe('MLP kernel drift from layer factors', () => {
 		const problem = prepareProblem(spec);
 		const factors = problem.mlpKernelDrift;
 		assert.ok(factors !== undefined, 'no layer factors for an MLP spec');
-		const norms = driftNorms(factors.driftMatrices(new Float64Array(problem.parameterCount)), problem.outputCount, 0);
+		const atStart = factors.driftMatrices(new Float64Array(problem.parameterCount));
+		const norms = driftNorms(atStart, problem.outputCount, 0);
 		assert.equal(norms.drift, 0, `||K_0 - K0|| = ${norms.drift}, expected 0`);
 		assert.equal(norms.offsetNorm, 0, `||J_0 - J0|| = ${norms.offsetNorm}, expected 0`);
 	});
@@ -150,7 +162,8 @@ describe('MLP kernel drift from layer factors', () => {
 	it('is absent for a model passed in', () => {
 		const spec = variantSpec('tanh', 'initial');
 		const problem = prepareProblem(spec, { model: createModel(spec) });
-		assert.equal(problem.mlpKernelDrift, undefined, 'a model passed in must use the Jacobian formula');
+		const message = 'a model passed in must use the Jacobian formula';
+		assert.equal(problem.mlpKernelDrift, undefined, message);
 	});
 });
 
@@ -168,7 +181,8 @@ describe('simulation kernel drift', () => {
 				problem: prepareProblem(spec, { model: createModel(spec) }),
 			});
 			assert.equal(factored.times.length, spec.analysis.times.length, 'report count');
-			assert.deepEqual(factored.err, reference.err, 'E(t) must not depend on how the drift is reported');
+			const message = 'E(t) must not depend on how the drift is reported';
+			assert.deepEqual(factored.err, reference.err, message);
 			assert.deepEqual(factored.normDw, reference.normDw, '||w - w0|| must not change');
 			for (let i = 0; i < factored.times.length; i++) {
 				const actual = factored.normKdrift[i];
