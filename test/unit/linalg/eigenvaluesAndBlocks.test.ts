@@ -1,11 +1,12 @@
-// Eigenvalues without eigenvectors against the full decomposition, and the blocked Gram and cross
-// products against a plain triple loop on every size that leaves a partial block.
+// Eigenvalues without eigenvectors against the full decomposition, and the blocked Gram, cross and
+// matrix-vector products against plain loops on every size that leaves a partial block.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { SimulationError } from '../../../src/errors';
 import {
 	gramMatrix,
+	multiply,
 	productWithTranspose,
 	symmetricEigen,
 	symmetricEigenvalues,
@@ -87,6 +88,22 @@ describe('blocked products', () => {
 					assert.equal(gram[i * rows + j], gramSum, `gram n = ${rows} entry (${i}, ${j})`);
 					assert.equal(cross[i * rows + j], crossSum, `cross n = ${rows} entry (${i}, ${j})`);
 				}
+			}
+		}
+	});
+
+	it('multiply equals a plain loop', () => {
+		for (let rows = 1; rows <= 9; rows++) {
+			const columns = 7;
+			const matrix = randomMatrix(rows, columns, rows + 200);
+			const x = randomMatrix(1, columns, rows + 300);
+			const product = multiply(matrix, rows, columns, x, new Float64Array(rows));
+			for (let i = 0; i < rows; i++) {
+				let sum = 0;
+				for (let k = 0; k < columns; k++) {
+					sum += matrix[i * columns + k] * x[k];
+				}
+				assert.equal(product[i], sum, `multiply n = ${rows} entry ${i}`);
 			}
 		}
 	});
