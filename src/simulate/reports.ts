@@ -58,22 +58,7 @@ export function reportAt(
 		displacement[k] = ubar[k] + state[n + k];
 	}
 	const weightDistance = norm2(displacement) / alpha;
-	const factors = problem.mlpKernelDrift;
-	let drift: number;
-	let offsetNorm: number;
-	if (factors === undefined) {
-		const offset = system.jacobianOffset;
-		({ drift, offsetNorm } = kernelDrift(problem.initialJacobian, offset, n, p, t));
-	} else {
-		// The same w - w0 as `DeviationSystem.load`, which evaluates J_t there or reuses a J_t
-		// within its reuse tolerance.
-		const delta = new Float64Array(p);
-		for (let k = 0; k < p; k++) {
-			delta[k] = displacement[k] / alpha;
-		}
-		const matrices = factors.driftMatrices(delta, system.jacobianOffset);
-		({ drift, offsetNorm } = driftNorms(matrices, n, t));
-	}
+	const { drift, offsetNorm } = reportedDrift(problem, system, displacement, t);
 	return {
 		error: norm2(state, 0, n),
 		residualNorm: norm2(residual),
@@ -83,6 +68,27 @@ export function reportAt(
 		kernelDrift: drift,
 		secantSlope: weightDistance > 0 ? offsetNorm / weightDistance : 0,
 	};
+}
+
+/** Computes the drift norms at the loaded state, from the layer factors when the model has them. */
+function reportedDrift(
+	problem: PreparedProblem,
+	system: DeviationSystem,
+	displacement: Float64Array,
+	t: number,
+): { drift: number; offsetNorm: number } {
+	const { n, p, alpha } = system;
+	const factors = problem.mlpKernelDrift;
+	if (factors === undefined) {
+		return kernelDrift(problem.initialJacobian, system.jacobianOffset, n, p, t);
+	}
+	// The same w - w0 as `DeviationSystem.load`, which evaluates J_t there or reuses a J_t within
+	// its reuse tolerance.
+	const delta = new Float64Array(p);
+	for (let k = 0; k < p; k++) {
+		delta[k] = displacement[k] / alpha;
+	}
+	return driftNorms(factors.driftMatrices(delta, system.jacobianOffset), n, t);
 }
 
 /**
