@@ -63,8 +63,8 @@ function checkShape(matrix: Float64Array, rows: number, columns: number, caller:
 }
 
 /**
- * Fills `out = A B^T` in blocks of 4 rows of A by 2 rows of B; with `symmetric`, only blocks that
- * reach the diagonal or lie above it. Each entry is one dot product summed in index order, so the
+ * Fills `out = A B^T` in blocks of 4 rows of A by 2 rows of B. With `symmetric` it fills only the
+ * blocks that reach the diagonal or lie above it, and mirrors them. Each entry is one dot product summed in index order, so the
  * blocking does not change the result. Blocks of 4 x 2 took 0.91 ms against 1.24 ms for 2 x 2 at
  * n = 64, p = 512 (Node 20, shared 2-core machine).
  */

@@ -24,16 +24,16 @@ export interface TridiagonalQlInput {
 	/** Polled once per outer iteration; true ends the decomposition with `false`. */
 	readonly shouldStop?: () => boolean;
 	/**
-	 * Skips the eigenvectors (EISPACK `tred1` and `tql1` in place of `tred2` and `tql2`): `vt` is
-	 * left as workspace and only `d` is meaningful on return.
+	 * Skips the eigenvectors (EISPACK `tred1` and `tql1` in place of `tred2` and `tql2`), so `vt`
+	 * is left as workspace and only `d` is meaningful on return.
 	 */
 	readonly valuesOnly?: boolean;
 }
 
 /**
  * Decomposes the symmetric matrix in `input.vt` in place: `A = V diag(d) V^T`. Cost about
- * 4n^3/3 multiply-adds for the tridiagonalization and 3n^3 for the QL sweeps with vectors; with
- * `valuesOnly`, about 2n^3/3 and O(n^2).
+ * 4n^3/3 multiply-adds for the tridiagonalization and 3n^3 for the QL sweeps with vectors. With
+ * `valuesOnly` they cost about 2n^3/3 and O(n^2).
  *
  * @param input - order, matrix, work arrays and stop poll
  * @returns true when done, false when `shouldStop` returned true

@@ -34,8 +34,8 @@ export interface PreparedProblem {
 	/** ||J0||_2 = sqrt(lambda_max(K0)). */
 	readonly normJ0: number;
 	/**
-	 * The kernel drift from layer factors when the model is the spec's MLP (built on first use);
-	 * undefined for other models and for a model passed in `PrepareOptions.model`.
+	 * The kernel drift from layer factors when the model is the spec's MLP, built on first use. It
+	 * is undefined for other models and for a model passed in `PrepareOptions.model`.
 	 */
 	readonly mlpKernelDrift: MlpKernelDrift | undefined;
 	/**
