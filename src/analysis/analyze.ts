@@ -1,4 +1,5 @@
 import { norm2 } from '../linalg';
+import type { DifferentiableModel, LipschitzConstants } from '../model/types';
 import type { HorizonAnalysis, Horizon, LipschitzReport } from '../results';
 import type { ResolvedSpec } from '../spec/types';
 import { initialResidual, prepareProblem } from '../simulate/problem';
@@ -62,12 +63,9 @@ export function analyzeSpec(spec: ResolvedSpec, options: AnalyzeOptions = {}): H
 export function analyzeProblem(problem: PreparedProblem, options: AnalyzeOptions = {}): HorizonAnalysis {
 	const spec = problem.spec;
 	const alpha = options.alpha ?? spec.training.alpha;
-	assertUsableAlpha(alpha);
-	const lipschitzAt = lipschitzFunction(problem.model);
+	const { inputs: base, lipschitz } = checkedInputs(problem, alpha);
+	const lipschitzAt = base.lipschitzAt;
 	const trainingTime = spec.training.T * problem.timeScale;
-	const base = horizonInputs(problem, alpha, undefined, lipschitzAt);
-	assertFiniteLoss(problem, alpha, base.initialLoss);
-	const lipschitz = lipschitzReportAt(base, trainingTime, problem.timeScale);
 
 	const chosen = chooseEstimate(
 		problem.model,
@@ -105,6 +103,54 @@ export function analyzeProblem(problem: PreparedProblem, options: AnalyzeOptions
 }
 
 /**
+ * Computes the error threshold of `analyzeProblem` (`epsilon ||r0||` for a relative tolerance,
+ * `epsilon` for an absolute one) after the same checks on alpha, without the horizons.
+ *
+ * @param problem - prepared problem
+ * @param alpha - alpha > 0
+ * @returns the threshold on E
+ * @throws SpecError as `analyzeSpec` does
+ */
+export function analysisThreshold(problem: PreparedProblem, alpha: number): number {
+	const { inputs } = checkedInputs(problem, alpha);
+	return inputs.relativeTolerance * Math.sqrt(2 * inputs.initialLoss);
+}
+
+/** Memoized certified constants by model, shared by the analyses of one model at any alpha. */
+const lipschitzByModel = new WeakMap<DifferentiableModel, (radius: number) => LipschitzConstants>();
+
+/**
+ * Returns `lipschitzFunction(model)`, one memo per model, so the analyses and bound series of a
+ * simulation or a sweep do not recompute a radius they have already visited.
+ */
+export function modelLipschitzFunction(
+	model: DifferentiableModel,
+): (radius: number) => LipschitzConstants {
+	let lipschitzAt = lipschitzByModel.get(model);
+	if (lipschitzAt === undefined) {
+		lipschitzAt = lipschitzFunction(model);
+		lipschitzByModel.set(model, lipschitzAt);
+	}
+	return lipschitzAt;
+}
+
+/**
+ * Checks alpha, the initial loss and the certified bound on the ball of radius
+ * `sqrt(T R0) / alpha`, and returns the inputs at alpha with the report of the constants on that
+ * ball.
+ */
+function checkedInputs(
+	problem: PreparedProblem,
+	alpha: number,
+): { inputs: HorizonInputs; lipschitz: LipschitzReport } {
+	assertUsableAlpha(alpha);
+	const inputs = horizonInputs(problem, alpha, undefined, modelLipschitzFunction(problem.model));
+	assertFiniteLoss(problem, alpha, inputs.initialLoss);
+	const trainingTime = problem.spec.training.T * problem.timeScale;
+	return { inputs, lipschitz: lipschitzReportAt(inputs, trainingTime, problem.timeScale) };
+}
+
+/**
  * Builds the bound and horizon inputs for one alpha. With a relative tolerance the threshold is
  * `epsilon ||r0||`; with an absolute one it is `epsilon`, so the relative tolerance is
  * `epsilon / ||r0||`.
@@ -113,7 +159,7 @@ export function horizonInputs(
 	problem: PreparedProblem,
 	alpha: number,
 	jacobianLipschitzEstimate?: number,
-	lipschitzAt: BoundInputs['lipschitzAt'] = lipschitzFunction(problem.model),
+	lipschitzAt: BoundInputs['lipschitzAt'] = modelLipschitzFunction(problem.model),
 ): HorizonInputs {
 	const residualNorm = norm2(initialResidual(problem, alpha));
 	const epsilon = problem.spec.analysis.epsilon;

@@ -1,5 +1,5 @@
 /** Dense linear algebra used by the simulation: Gram matrices, eigendecompositions, products. */
-export { symmetricEigen } from './symmetricEigen';
+export { symmetricEigen, symmetricEigenvalues } from './symmetricEigen';
 export type { SymmetricEigen, SymmetricEigenOptions } from './symmetricEigen';
 export { gramMatrix, productWithTranspose } from './gramMatrix';
 export {

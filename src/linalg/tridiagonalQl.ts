@@ -23,11 +23,17 @@ export interface TridiagonalQlInput {
 	readonly e: Float64Array;
 	/** Polled once per outer iteration; true ends the decomposition with `false`. */
 	readonly shouldStop?: () => boolean;
+	/**
+	 * Skips the eigenvectors (EISPACK `tred1` and `tql1` in place of `tred2` and `tql2`), so `vt`
+	 * is left as workspace and only `d` is meaningful on return.
+	 */
+	readonly valuesOnly?: boolean;
 }
 
 /**
  * Decomposes the symmetric matrix in `input.vt` in place: `A = V diag(d) V^T`. Cost about
- * 4n^3/3 multiply-adds for the tridiagonalization and 3n^3 for the QL sweeps with vectors.
+ * 4n^3/3 multiply-adds for the tridiagonalization and 3n^3 for the QL sweeps with vectors. With
+ * `valuesOnly` they cost about 2n^3/3 and O(n^2).
  *
  * @param input - order, matrix, work arrays and stop poll
  * @returns true when done, false when `shouldStop` returned true
@@ -51,6 +57,14 @@ function tridiagonalize(input: TridiagonalQlInput): boolean {
 			return false;
 		}
 		reduceRow(input, i);
+	}
+	if (input.valuesOnly) {
+		// The reduction leaves the tridiagonal's diagonal on the diagonal of v.
+		for (let j = 0; j < n; j++) {
+			d[j] = v[j * n + j];
+		}
+		e[0] = 0;
+		return true;
 	}
 	for (let i = 0; i < n - 1; i++) {
 		v[i * n + n - 1] = v[i * n + i];
@@ -178,7 +192,10 @@ function diagonalize(input: TridiagonalQlInput): boolean {
 	return true;
 }
 
-/** Performs one implicit QL sweep on rows l .. m and rotates the eigenvectors. Returns the shift. */
+/**
+ * Performs one implicit QL sweep on rows l .. m and, unless `valuesOnly`, rotates the eigenvectors.
+ * Returns the shift.
+ */
 function sweep(input: TridiagonalQlInput, l: number, m: number): number {
 	const { size: n, vt: v, d, e } = input;
 	let g = d[l];
@@ -214,6 +231,9 @@ function sweep(input: TridiagonalQlInput, l: number, m: number): number {
 		c = p / r;
 		p = c * d[i] - s * g;
 		d[i + 1] = h + s * (c * g + s * d[i]);
+		if (input.valuesOnly) {
+			continue;
+		}
 		const upper = (i + 1) * n;
 		const lower = i * n;
 		for (let k = 0; k < n; k++) {

@@ -49,19 +49,29 @@ export function multiply(
 	out: Float64Array,
 ): Float64Array {
 	let i = 0;
-	// Two rows per sweep share the reads of x.
-	for (; i + 2 <= rows; i += 2) {
+	// Four rows per sweep share the reads of x, and each row's sum keeps its order, so the result
+	// does not depend on the grouping. At n = 64, p = 4608 this took 0.196 ms against 0.248 ms for
+	// two rows per sweep (Node 20, shared 2-core machine).
+	for (; i + 4 <= rows; i += 4) {
 		const first = i * columns;
 		const second = first + columns;
+		const third = second + columns;
+		const fourth = third + columns;
 		let sum0 = 0;
 		let sum1 = 0;
+		let sum2 = 0;
+		let sum3 = 0;
 		for (let k = 0; k < columns; k++) {
 			const xk = x[k];
 			sum0 += matrix[first + k] * xk;
 			sum1 += matrix[second + k] * xk;
+			sum2 += matrix[third + k] * xk;
+			sum3 += matrix[fourth + k] * xk;
 		}
 		out[i] = sum0;
 		out[i + 1] = sum1;
+		out[i + 2] = sum2;
+		out[i + 3] = sum3;
 	}
 	for (; i < rows; i++) {
 		const offset = i * columns;

@@ -105,6 +105,34 @@ export class MlpKernel {
 		}
 	}
 
+	/**
+	 * Runs the backward pass of `backward` for output k but, instead of writing the Jacobian
+	 * row, calls `visit(l, g_l, s_l h_l)` for each layer l from the last to the first. The row's
+	 * block of W_l is `g_l (s_l h_l)^T` and its block of b_l is `g_l`. Both arrays are reused by
+	 * the next call, so `visit` copies what it keeps. Only their first `widths[l + 1]` and
+	 * `widths[l]` entries belong to layer l.
+	 */
+	backwardLayers(
+		parameters: Float64Array,
+		base: number,
+		k: number,
+		factor: number,
+		visit: (layer: number, gradient: Float64Array, scaledInput: Float64Array) => void,
+	): void {
+		const { widths, layerCount } = this.architecture;
+		this.gradient.fill(0, 0, widths[layerCount]);
+		this.gradient[k] = factor;
+		for (let l = layerCount - 1; l >= 0; l--) {
+			visit(l, this.gradient, this.scaledInputs[l]);
+			if (l > 0) {
+				this.propagate(parameters, base, l);
+				const swap = this.gradient;
+				this.gradient = this.nextGradient;
+				this.nextGradient = swap;
+			}
+		}
+	}
+
 	/** z = W_l (s_l h_l) + b_l. */
 	private affine(parameters: Float64Array, base: number, l: number, z: Float64Array): void {
 		const { widths, weightOffsets, biasOffsets } = this.architecture;

@@ -5,6 +5,7 @@ import { createModel } from '../model';
 import type { DifferentiableModel } from '../model/types';
 import type { ResolvedSpec } from '../spec/types';
 import { decomposeKernel } from './kernelEigen';
+import { MlpKernelDrift } from './mlpKernelDrift';
 
 /**
  * The alpha-independent part of a simulation: the model, w0, h(w0), the targets, the
@@ -32,6 +33,11 @@ export interface PreparedProblem {
 	readonly jacobianTimesEigenvectors: Float64Array;
 	/** ||J0||_2 = sqrt(lambda_max(K0)). */
 	readonly normJ0: number;
+	/**
+	 * The kernel drift from layer factors when the model is the spec's MLP, built on first use. It
+	 * is undefined for other models and for a model passed in `PrepareOptions.model`.
+	 */
+	readonly mlpKernelDrift: MlpKernelDrift | undefined;
 	/**
 	 * Factor from the spec's time unit to the sum-loss flow's: 1 for the sum loss, 1/n for the mean
 	 * loss `1/(2n) ||v - y*||^2`, whose gradient flow is the sum-loss flow at time t / n.
@@ -93,6 +99,9 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 	checkDeadline('decomposing the kernel K0');
 	const lambdaMax = n > 0 ? initialKernelEigen.values[n - 1] : 0;
 	let jacobianTimesEigenvectors: Float64Array | undefined;
+	let kernelDrift: MlpKernelDrift | undefined;
+	const modelSpec = spec.model;
+	const ownMlp = options.model === undefined && modelSpec.type === 'mlp';
 	return {
 		spec,
 		model,
@@ -109,6 +118,12 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 			return jacobianTimesEigenvectors;
 		},
 		normJ0: Math.sqrt(lambdaMax),
+		get mlpKernelDrift(): MlpKernelDrift | undefined {
+			if (ownMlp && kernelDrift === undefined) {
+				kernelDrift = new MlpKernelDrift(modelSpec, spec.data, model.initialParameters);
+			}
+			return kernelDrift;
+		},
 		timeScale: spec.training.loss === 'mean' ? 1 / n : 1,
 	};
 }

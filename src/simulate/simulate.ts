@@ -1,6 +1,10 @@
-import { analyzeProblem, toSpecTime } from '../analysis/analyze';
+import {
+	analysisThreshold,
+	analyzeProblem,
+	modelLipschitzFunction,
+	toSpecTime,
+} from '../analysis/analyze';
 import { boundSeries } from '../analysis/bounds';
-import { lipschitzFunction } from '../analysis/constants';
 import { isConverseModel } from '../analysis/converse';
 import { norm2 } from '../linalg';
 import type { Horizon, SimulationProgress, SimulationResult } from '../results';
@@ -147,7 +151,8 @@ class SimulationRun {
 
 	integrate(): IntegrationOutcome {
 		const n = this.problem.outputCount;
-		const analysis = analyzeProblem(this.problem, { alpha: this.alpha, skipMinimumAlpha: true });
+		// The threshold is all the steps need. `result` solves the horizons with the secant slope.
+		const threshold = analysisThreshold(this.problem, this.alpha);
 		return integrate({
 			stepper: this.stepper,
 			probeStepper: this.probeStepper,
@@ -157,7 +162,7 @@ class SimulationRun {
 			endTime: this.endTime,
 			initialStep: this.initialStep(),
 			maxSteps: this.options.maxSteps ?? this.problem.spec.solver.maxSteps,
-			threshold: analysis.threshold,
+			threshold,
 			stopAtCrossing: this.options.stopAtCrossing ?? false,
 			divergenceLimit: 2 * this.residualNorm * (1 + 1e-6) + 1e-300,
 			deadline: this.options.deadlineMs,
@@ -179,7 +184,7 @@ class SimulationRun {
 			jacobianLipschitzEstimate: estimate > 0 ? estimate : undefined,
 		});
 		const times = this.reportTimes.slice(0, count);
-		const lipschitzAt = lipschitzFunction(problem.model);
+		const lipschitzAt = modelLipschitzFunction(problem.model);
 		const exact = lipschitzAt(0);
 		const bounds = boundSeries({
 			alpha: this.alpha,

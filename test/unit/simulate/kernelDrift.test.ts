@@ -1,0 +1,198 @@
+// The kernel drift ||K_t - K0||_2 and ||J_t - J0||_2 from an MLP's layer factors, checked against
+// the n x p formula `D J0^T + J0 D^T + D D^T` with D = J(w0 + delta) - J(w0) formed explicitly.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+
+import { buildProblem, PROBLEM_SIZES } from '../../../bench/problems';
+import { loadSpec, simulateSpec } from '../../../src/api';
+import { createModel } from '../../../src/model';
+import { createRandomStream } from '../../../src/random';
+import type { ResolvedSpec } from '../../../src/spec/types';
+import { driftNorms, kernelDrift } from '../../../src/simulate/reports';
+import { prepareProblem } from '../../../src/simulate/problem';
+
+function benchSpec(name: string): ResolvedSpec {
+	const size = PROBLEM_SIZES.find((candidate) => candidate.name === name);
+	assert.ok(size !== undefined, `no benchmark problem named ${name}`);
+	return loadSpec(buildProblem(size) as never).spec;
+}
+
+/** Builds a spec of a network with two outputs per input on five inputs. */
+function variantSpec(
+	activation: string,
+	centering: string,
+	widths = [3, 6, 5, 2],
+	bias = true,
+): ResolvedSpec {
+	const raw = {
+		model: {
+			type: 'mlp',
+			widths,
+			activation,
+			bias,
+			parametrization: 'ntk',
+			centering,
+			init: { seed: 4 },
+		},
+		data: {
+			x: [
+				[0.1, 0.2, -0.3],
+				[1, -1, 0.5],
+				[0.3, 0.3, 0.3],
+				[-0.7, 0.2, 0.9],
+				[0.5, 0.1, -0.2],
+			],
+			y: [
+				[1, 0],
+				[0, 1],
+				[0.5, 0.5],
+				[-1, 0.2],
+				[0.3, -0.4],
+			],
+		},
+		training: { alpha: 10, T: 5 },
+		analysis: { epsilon: 0.1 },
+	};
+	return loadSpec(raw as never).spec;
+}
+
+/** Compares both norms from the layer factors with the n x p formula at w0 + delta. */
+function assertMatchesJacobianFormula(
+	spec: ResolvedSpec,
+	scale: number,
+	tolerance: number,
+	label: string,
+): void {
+	const problem = prepareProblem(spec);
+	const factors = problem.mlpKernelDrift;
+	assert.ok(factors !== undefined, `${label}: no layer factors for an MLP spec`);
+	const n = problem.outputCount;
+	const p = problem.parameterCount;
+	const random = createRandomStream(7);
+	const delta = new Float64Array(p).map(() => scale * random.normal());
+	const w = problem.model.initialParameters.map((value, k) => value + delta[k]);
+	const offset = new Float64Array(n * p);
+	problem.model.jacobian(w, offset);
+	for (let index = 0; index < offset.length; index++) {
+		offset[index] -= problem.initialJacobian[index];
+	}
+	const expected = kernelDrift(problem.initialJacobian, offset, n, p, 1);
+	const sources = [
+		{ name: 'passes', matrices: factors.driftMatrices(delta) },
+		{ name: 'offset', matrices: factors.driftMatrices(delta, offset) },
+	];
+	for (const { name, matrices } of sources) {
+		const actual = driftNorms(matrices, n, 1);
+		const driftError = Math.abs(actual.drift / expected.drift - 1);
+		const offsetError = Math.abs(actual.offsetNorm / expected.offsetNorm - 1);
+		const where = `${label}, factors from ${name}, delta scale ${scale}`;
+		assert.ok(
+			driftError <= tolerance,
+			`${where}: ||K_t - K0|| ${actual.drift}, expected ${expected.drift}, relative error ${driftError} > ${tolerance}`,
+		);
+		assert.ok(
+			offsetError <= tolerance,
+			`${where}: ||D|| ${actual.offsetNorm}, expected ${expected.offsetNorm}, relative error ${offsetError} > ${tolerance}`,
+		);
+	}
+}
+
+describe('MLP kernel drift from layer factors', () => {
+	it('matches the Jacobian formula on the benchmark networks', () => {
+		for (const name of ['small', 'medium']) {
+			const spec = benchSpec(name);
+			assertMatchesJacobianFormula(spec, 1e-2, 1e-12, name);
+			// A drift of relative size 1e-6, as at alpha = 1e6, where both sides lose the same digits
+			// in D.
+			assertMatchesJacobianFormula(spec, 1e-6, 1e-9, name);
+		}
+	});
+
+	it('matches on one hidden layer', () => {
+		for (const bias of [false, true]) {
+			for (const centering of ['none', 'initial', 'antisymmetric']) {
+				const spec = variantSpec('gelu', centering, [3, 7, 2], bias);
+				const label = `one hidden layer, bias ${bias}, centering ${centering}`;
+				assertMatchesJacobianFormula(spec, 1e-1, 1e-12, label);
+				assertMatchesJacobianFormula(spec, 1e-6, 1e-8, label);
+			}
+		}
+	});
+
+	it('matches on deeper networks with biases', () => {
+		for (const activation of ['tanh', 'gelu', 'softplus']) {
+			for (const centering of ['none', 'initial', 'antisymmetric']) {
+				const spec = variantSpec(activation, centering);
+				const label = `${activation}, centering ${centering}`;
+				assertMatchesJacobianFormula(spec, 1e-1, 1e-12, label);
+				assertMatchesJacobianFormula(spec, 1e-6, 1e-8, label);
+			}
+		}
+	});
+
+	it('reads dG of a zero input as 0', () => {
+		const raw = {
+			model: {
+				type: 'mlp',
+				widths: [2, 4, 1],
+				activation: 'tanh',
+				bias: false,
+				parametrization: 'ntk',
+				centering: 'initial',
+				init: { seed: 2 },
+			},
+			data: { x: [[0.5, -1], [0, 0], [1, 0.25]], y: [0.3, -0.2, 0.8] },
+			training: { alpha: 10, T: 5 },
+			analysis: { epsilon: 0.1 },
+		};
+		assertMatchesJacobianFormula(loadSpec(raw as never).spec, 1e-1, 1e-12, 'zero input');
+	});
+
+	it('is zero at w0', () => {
+		const spec = variantSpec('tanh', 'initial');
+		const problem = prepareProblem(spec);
+		const factors = problem.mlpKernelDrift;
+		assert.ok(factors !== undefined, 'no layer factors for an MLP spec');
+		const atStart = factors.driftMatrices(new Float64Array(problem.parameterCount));
+		const norms = driftNorms(atStart, problem.outputCount, 0);
+		assert.equal(norms.drift, 0, `||K_0 - K0|| = ${norms.drift}, expected 0`);
+		assert.equal(norms.offsetNorm, 0, `||J_0 - J0|| = ${norms.offsetNorm}, expected 0`);
+	});
+
+	it('is absent for a model passed in', () => {
+		const spec = variantSpec('tanh', 'initial');
+		const problem = prepareProblem(spec, { model: createModel(spec) });
+		const message = 'a model passed in must use the Jacobian formula';
+		assert.equal(problem.mlpKernelDrift, undefined, message);
+	});
+});
+
+describe('simulation kernel drift', () => {
+	// A model passed in makes the run apply the Jacobian formula to the deviation system's current
+	// offset. The benchmark network has one hidden layer, so the layer factors are read from that
+	// same offset and only rounding separates the two.
+	for (const alpha of [100, 1e6]) {
+		it(`agrees with the Jacobian formula at alpha ${alpha}`, () => {
+			const spec = benchSpec('small');
+			const factored = simulateSpec(spec, { rtol: 1e-6, alpha });
+			const reference = simulateSpec(spec, {
+				rtol: 1e-6,
+				alpha,
+				problem: prepareProblem(spec, { model: createModel(spec) }),
+			});
+			assert.equal(factored.times.length, spec.analysis.times.length, 'report count');
+			const message = 'E(t) must not depend on how the drift is reported';
+			assert.deepEqual(factored.err, reference.err, message);
+			assert.deepEqual(factored.normDw, reference.normDw, '||w - w0|| must not change');
+			for (let i = 0; i < factored.times.length; i++) {
+				const actual = factored.normKdrift[i];
+				const expected = reference.normKdrift[i];
+				const error = Math.abs(actual / expected - 1);
+				assert.ok(
+					error <= 1e-9,
+					`alpha ${alpha}, t ${factored.times[i]}: ||K_t - K0|| ${actual}, expected ${expected}, relative error ${error} > 1e-9`,
+				);
+			}
+		});
+	}
+});
