@@ -1,6 +1,7 @@
 import type { DeviationSystem } from './deviation';
 import { deviationErrorNorm } from './dopri5';
-import type { ExponentialRungeKuttaStepper, StageValue } from './exponential';
+import { denseState } from './exponential';
+import type { DenseSegment, ExponentialRungeKuttaStepper, StageValue } from './exponential';
 import type { Stepper } from './stepper';
 
 /**
@@ -43,11 +44,18 @@ export class HalfStepPair implements Stepper {
 	private readonly system: DeviationSystem;
 	private readonly rtol: number;
 	private readonly middle: Float64Array;
+	/** The two half steps of the last attempt, for dense output. */
+	private readonly segments: [DenseSegment, DenseSegment];
 	private readonly quadrature: Float64Array;
 	private readonly error: Float64Array;
-	private readonly start: StageValue;
-	private readonly midpoint: StageValue;
-	private readonly end: StageValue;
+	/** Remainders at t, t + h/4, t + h/2, t + 3h/4 and t + h of the last attempt. */
+	private readonly remainders: {
+		readonly start: StageValue;
+		readonly quarter: StageValue;
+		readonly middle: StageValue;
+		readonly threeQuarters: StageValue;
+		readonly end: StageValue;
+	};
 
 	constructor(inner: ExponentialRungeKuttaStepper, system: DeviationSystem, rtol: number) {
 		this.inner = inner;
@@ -60,30 +68,66 @@ export class HalfStepPair implements Stepper {
 		this.quadrature = new Float64Array(size);
 		this.error = new Float64Array(size);
 		const stage = (): StageValue => ({ eigen: new Float64Array(n), weights: new Float64Array(p) });
-		this.start = stage();
-		this.midpoint = stage();
-		this.end = stage();
+		this.remainders = {
+			start: stage(),
+			quarter: stage(),
+			middle: stage(),
+			threeQuarters: stage(),
+			end: stage(),
+		};
+		const { start, quarter, middle, threeQuarters, end } = this.remainders;
+		const segment = (y: Float64Array, nodes: number[], values: StageValue[]): DenseSegment => ({
+			t: 0,
+			h: 0,
+			y,
+			reference: inner.currentReference,
+			nodes,
+			values,
+		});
+		// The cubic of the first half step uses the second's 3h/4 remainder, and the other way round.
+		this.segments = [
+			segment(this.middle, [0, 0.5, 1, 1.5], [start, quarter, middle, threeQuarters]),
+			segment(this.middle, [-0.5, 0, 0.5, 1], [quarter, middle, threeQuarters, end]),
+		];
 	}
 
 	get kernelRefreshes(): number {
 		return this.inner.kernelRefreshes;
 	}
 
+	/**
+	 * Writes the solution at `time` inside the last accepted step by `denseState` on the half step
+	 * that contains it, with the cubic through the remainders at four of the step's five nodes. It
+	 * evaluates nothing, so it never needs a probe step.
+	 */
+	denseOutput(time: number, out: Float64Array): boolean {
+		const [first, second] = this.segments;
+		const segment = time < second.t ? first : second;
+		denseState(segment, (time - segment.t) / segment.h, out);
+		return false;
+	}
+
 	attempt(t: number, y: Float64Array, h: number, out: Float64Array): number {
 		const inner = this.inner;
+		const [first, second] = this.segments;
+		const { start, quarter, middle, threeQuarters, end } = this.remainders;
 		inner.attempt(t, y, 0.5 * h, this.middle);
-		inner.copyStage(0, this.start.eigen, this.start.weights);
+		inner.copyStage(0, start.eigen, start.weights);
+		inner.copyStage(4, quarter.eigen, quarter.weights);
 		inner.accept();
 		inner.attempt(t + 0.5 * h, this.middle, 0.5 * h, out);
-		inner.copyStage(0, this.midpoint.eigen, this.midpoint.weights);
-		inner.evaluateEnd(this.end);
+		inner.copyStage(0, middle.eigen, middle.weights);
+		inner.copyStage(4, threeQuarters.eigen, threeQuarters.weights);
+		inner.evaluateEnd(end);
 		const secondError = inner.lastError;
-		const stages = { start: this.start, middle: this.midpoint, end: this.end };
-		inner.quadratureStep(h, y, stages, this.quadrature);
+		inner.quadratureStep(h, y, { start, middle, end }, this.quadrature);
 		for (let k = 0; k < out.length; k++) {
 			const quadratureError = Math.abs(out[k] - this.quadrature[k]) / 15;
 			this.error[k] = quadratureError + EMBEDDED_WEIGHT * Math.abs(secondError[k]);
 		}
+		const reference = inner.currentReference;
+		Object.assign(first, { t, h: 0.5 * h, y, reference });
+		Object.assign(second, { t: t + 0.5 * h, h: 0.5 * h, y: this.middle, reference });
 		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
 	}
 
@@ -100,3 +144,4 @@ export class HalfStepPair implements Stepper {
 		this.inner.afterStep(t, y, nextStep);
 	}
 }
+

@@ -3,7 +3,7 @@ import type { DeviationSystem, ReferenceKernel } from './deviation';
 import { deviationErrorNorm } from './dopri5';
 import { decomposeKernel } from './kernelEigen';
 import type { Stepper } from './stepper';
-import { phiFunctions } from './phi';
+import { phi4, phiFunctions } from './phi';
 import type { PhiValues } from './phi';
 
 /**
@@ -151,6 +151,11 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		target.eigen.set(this.nextFirstEigen);
 		target.weights.set(this.nextFirstWeights);
+	}
+
+	/** The reference kernel the stages of the last attempt are expressed in. */
+	get currentReference(): ReferenceKernel {
+		return this.reference;
 	}
 
 	/** The local error estimate of the last attempt, `h b_5 (G_5 - G_3)` (length n + p). */
@@ -379,6 +384,126 @@ export interface QuadratureStages {
 	readonly start: StageValue;
 	readonly middle: StageValue;
 	readonly end: StageValue;
+}
+
+/**
+ * A half step kept for dense output: its start (t, y), size h, the reference kernel its remainders
+ * are expressed in, and the remainder at four times `t + s_i h` (`nodes`, in units of h), taken
+ * from the two half steps of one step.
+ */
+export interface DenseSegment {
+	t: number;
+	h: number;
+	y: Float64Array;
+	reference: ReferenceKernel;
+	readonly nodes: readonly number[];
+	readonly values: readonly StageValue[];
+}
+
+/**
+ * Writes the solution at `t + theta h` of a kept half step into `out`: the variation-of-constants
+ * formula with the remainder replaced by its cubic interpolant `P(s) = sum_k a_k s^k` through the
+ * four nodes (s in units of h):
+ *
+ * ```tex
+ * y(t + \theta h) \approx e^{\theta z} y + \theta h \sum_{k=0}^{3} a_k \, k! \, \theta^k
+ *   \varphi_{k+1}(\theta z), \qquad z = -h K_{ref}
+ * ```
+ *
+ * from `\int_0^\tau e^{(\tau - s) A} s^k / k! \, ds = \tau^{k+1} \varphi_{k+1}(\tau A)`. The
+ * interpolation error of a cubic is O(h^4), so the dense output's local error is O(h^5), the order
+ * of the half step itself.
+ */
+export function denseState(segment: DenseSegment, theta: number, out: Float64Array): void {
+	const { reference, h, nodes, values } = segment;
+	const n = reference.eigen.size;
+	const p = segment.y.length - n;
+	const weights = cubicWeights(nodes);
+	const coordinates = new Float64Array(n);
+	toEigenbasis(reference, segment.y, coordinates);
+	const eigenvalues = reference.eigen.values;
+	const phi: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
+	const tau = theta * h;
+	const factors = [1, theta, 2 * theta * theta, 6 * theta * theta * theta];
+	const coefficients = [0, 0, 0, 0];
+	for (let k = 0; k < n; k++) {
+		const x = -tau * eigenvalues[k];
+		phiFunctions(x, phi);
+		const phis = [phi.phi1, phi.phi2, phi.phi3, phi4(x, phi.phi3)];
+		polynomialCoefficients(weights, values, k, 'eigen', coefficients);
+		let forcing = 0;
+		for (let j = 0; j < 4; j++) {
+			forcing += coefficients[j] * factors[j] * phis[j];
+		}
+		coordinates[k] = phi.phi0 * coordinates[k] + tau * forcing;
+	}
+	fromEigenbasis(reference, coordinates, out);
+	// At A = 0, k! phi_{k+1}(0) = 1 / (k + 1).
+	const plain = [1, theta / 2, (theta * theta) / 3, (theta * theta * theta) / 4];
+	for (let k = 0; k < p; k++) {
+		polynomialCoefficients(weights, values, k, 'weights', coefficients);
+		let forcing = 0;
+		for (let j = 0; j < 4; j++) {
+			forcing += coefficients[j] * plain[j];
+		}
+		out[n + k] = segment.y[n + k] + tau * forcing;
+	}
+}
+
+/** Cached inverse Vandermonde matrices by node set: row j gives a_j as a combination of values. */
+const CUBIC_WEIGHTS = new Map<string, number[][]>();
+
+/** Returns W with `a_j = sum_i W[j][i] g_i` for the cubic through (nodes[i], g_i). */
+function cubicWeights(nodes: readonly number[]): number[][] {
+	const key = nodes.join(',');
+	const cached = CUBIC_WEIGHTS.get(key);
+	if (cached !== undefined) {
+		return cached;
+	}
+	// Solve V W^T = I column by column with Gaussian elimination (4 x 4, well conditioned nodes).
+	const size = nodes.length;
+	const inverse = Array.from({ length: size }, () => new Array<number>(size).fill(0));
+	for (let column = 0; column < size; column++) {
+		const matrix = nodes.map((node, row) => [...[0, 1, 2, 3].map((power) => node ** power), row === column ? 1 : 0]);
+		for (let pivot = 0; pivot < size; pivot++) {
+			let best = pivot;
+			for (let row = pivot + 1; row < size; row++) {
+				if (Math.abs(matrix[row][pivot]) > Math.abs(matrix[best][pivot])) {
+					best = row;
+				}
+			}
+			[matrix[pivot], matrix[best]] = [matrix[best], matrix[pivot]];
+			for (let row = 0; row < size; row++) {
+				if (row !== pivot) {
+					const factor = matrix[row][pivot] / matrix[pivot][pivot];
+					for (let entry = pivot; entry <= size; entry++) {
+						matrix[row][entry] -= factor * matrix[pivot][entry];
+					}
+				}
+			}
+		}
+		for (let j = 0; j < size; j++) {
+			inverse[j][column] = matrix[j][size] / matrix[j][j];
+		}
+	}
+	CUBIC_WEIGHTS.set(key, inverse);
+	return inverse;
+}
+
+function polynomialCoefficients(
+	weights: number[][],
+	values: readonly StageValue[],
+	index: number,
+	part: 'eigen' | 'weights',
+	out: number[],
+): void {
+	for (let j = 0; j < 4; j++) {
+		let sum = 0;
+		for (let i = 0; i < 4; i++) {
+			sum += weights[j][i] * values[i][part][index];
+		}
+		out[j] = sum;
+	}
 }
 
 /** The method's coefficients at A = 0: the classical fourth-order method with nodes c. */

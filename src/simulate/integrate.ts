@@ -37,6 +37,11 @@ export interface IntegrationRequest {
 	 * later crossing or larger peak exists, so the run ends early as complete.
 	 */
 	readonly errorBoundAfter?: (t: number, state: Float64Array) => number;
+	/**
+	 * Relative width to which the peak of E is bracketed in time; `PEAK_RESOLUTION` by default.
+	 * Near the peak E is flat, so a width w moves the peak value by about w^2 relative.
+	 */
+	readonly peakResolution?: number;
 	/** Called after every accepted step with the time, E = ||e|| and the state (not to be kept). */
 	readonly onStep?: (t: number, error: number, steps: number, state: Float64Array) => void;
 }
@@ -133,7 +138,10 @@ class Driver {
 			if (stop) {
 				return this.outcome(false, stop);
 			}
-			const stopAt = reportIndex < reportTimes.length ? reportTimes[reportIndex] : endTime;
+			// With dense output, report times inside a step do not end it (`reportWithin`).
+			const dense = this.stepper.denseOutput !== undefined;
+			const nextReport = reportIndex < reportTimes.length && !dense ? reportTimes[reportIndex] : endTime;
+			const stopAt = Math.min(nextReport, endTime);
 			const landing = this.t + h >= stopAt * (1 - 1e-13);
 			const size = landing ? stopAt - this.t : h;
 			this.checkStepSize(size, stopAt);
@@ -152,10 +160,7 @@ class Driver {
 			const previousTime = this.t;
 			this.commit(landing ? stopAt : this.t + size, h);
 			const crossed = this.afterCommit(previousTime);
-			while (reportIndex < reportTimes.length && reportTimes[reportIndex] <= this.t) {
-				this.request.onReport(reportIndex, this.t, this.y);
-				reportIndex++;
-			}
+			reportIndex = this.reportWithin(previousTime, reportIndex);
 			if (crossed && this.request.stopAtCrossing) {
 				return this.outcome(false, 'crossing');
 			}
@@ -177,6 +182,32 @@ class Driver {
 		this.next = old;
 		this.t = newTime;
 		this.steps++;
+	}
+
+	/**
+	 * Reports every report time in (t0, t] of the step just accepted and returns the index of the
+	 * next report time. A report time inside the step gets the stepper's dense output, which may run
+	 * a probe step.
+	 */
+	private reportWithin(t0: number, firstIndex: number): number {
+		const { reportTimes, onReport } = this.request;
+		let index = firstIndex;
+		let probed = false;
+		for (; index < reportTimes.length && reportTimes[index] <= this.t; index++) {
+			const time = reportTimes[index];
+			if (time >= this.t * (1 - 1e-13)) {
+				onReport(index, this.t, this.y);
+			} else if (time <= t0) {
+				onReport(index, t0, this.next);
+			} else {
+				probed = (this.stepper.denseOutput?.(time, this.probe) ?? false) || probed;
+				onReport(index, time, this.probe);
+			}
+		}
+		if (probed) {
+			this.endSearch();
+		}
+		return index;
 	}
 
 	/** Checks divergence, then updates the crossing and the peak. `this.next` contains the old state. */
@@ -353,7 +384,8 @@ class Driver {
 		let x2 = low + ratio * (high - low);
 		let f1 = evaluate(x1);
 		let f2 = evaluate(x2);
-		while (high - low > PEAK_RESOLUTION * high) {
+		const resolution = this.request.peakResolution ?? PEAK_RESOLUTION;
+		while (high - low > resolution * high) {
 			if (f1 >= f2) {
 				high = x2;
 				x2 = x1;

@@ -53,3 +53,17 @@ function series(x: number, k: number): number {
 	}
 	return sum;
 }
+
+/**
+ * Computes phi_4(x) from phi_3(x) by the same recurrence, `phi_4 = (phi_3 - 1/6) / x`, or by its
+ * Taylor series below |x| = 1.
+ *
+ * @param x - argument, normally `-h lambda` with lambda >= 0
+ * @param phi3 - phi_3(x)
+ */
+export function phi4(x: number, phi3: number): number {
+	if (Math.abs(x) < SERIES_LIMIT) {
+		return series(x, 4);
+	}
+	return (phi3 - 1 / 6) / x;
+}

@@ -106,6 +106,14 @@ const JACOBIAN_REUSE_FACTOR = 10;
  */
 const MATRIX_FREE_ROUNDING = 1e-12;
 
+/**
+ * Largest relative width to which the peak of E is bracketed in time. Below it the width is
+ * `sqrt(rtol) / 4`: E is flat at its peak, `E(t*(1 + w)) = E(t*) (1 - c w^2 / 2)` with c =
+ * `t*^2 |E''| / E` of order 1 to 10 on these curves, so that width moves the peak value by at most
+ * about rtol. At rtol 1e-8 the golden-section search then takes about 19 probes instead of 26.
+ */
+const PEAK_RESOLUTION_LIMIT = 1e-3;
+
 /** One simulation: the system, the stepper, the collected report points and the step trace. */
 class SimulationRun {
 	private readonly problem: PreparedProblem;
@@ -170,6 +178,7 @@ class SimulationRun {
 			onReport: (_index, t, state) => this.points.push(reportAt(this.problem, this.system, t, state)),
 			onStep: (t, error, steps, state) => this.recordStep(t, error, steps, state),
 			errorBoundAfter: (t, state) => this.errorBoundAfter(t, state),
+			peakResolution: Math.min(PEAK_RESOLUTION_LIMIT, Math.sqrt(this.rtol) / 4),
 		});
 	}
 

@@ -25,4 +25,10 @@ export interface Stepper {
 	 * stepper's internal splitting (the exponential method's reference kernel).
 	 */
 	afterStep(t: number, y: Float64Array, nextStep: number): void;
+	/**
+	 * Writes the solution at `time` inside the last accepted step into `out`, so that report times
+	 * need not end steps. Valid until the next attempt. Returns true when it ran a probe step, after
+	 * which the caller must `invalidate` before the next attempt. Optional.
+	 */
+	denseOutput?(time: number, out: Float64Array): boolean;
 }

@@ -46,3 +46,21 @@ describe('half-step pair', () => {
 		});
 	}
 });
+
+describe('dense output at report times', () => {
+	it('matches runs that end at each report time', () => {
+		const spec = networkSpec(100);
+		const rtol = 1e-8;
+		const run = simulateSpec(spec, { rtol });
+		TIMES.forEach((time, index) => {
+			const ending = simulateSpec(spec, { rtol, endTime: time });
+			const landed = ending.err[ending.err.length - 1];
+			const difference = Math.abs(run.err[index] - landed) / landed;
+			assert.ok(
+				difference <= 10 * rtol,
+				`t = ${time}: dense E ${run.err[index]}, E of a run ending there ${landed}, ` +
+					`difference ${difference} relative (limit ${10 * rtol})`,
+			);
+		});
+	});
+});
