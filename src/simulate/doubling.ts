@@ -43,52 +43,27 @@ export class HalfStepPair implements Stepper {
 	private readonly inner: ExponentialRungeKuttaStepper;
 	private readonly system: DeviationSystem;
 	private readonly rtol: number;
-	private readonly middle: Float64Array;
-	/** The two half steps of the last attempt, for dense output. */
-	private readonly segments: [DenseSegment, DenseSegment];
 	private readonly quadrature: Float64Array;
 	private readonly error: Float64Array;
-	/** Remainders at t, t + h/4, t + h/2, t + 3h/4 and t + h of the last attempt. */
-	private readonly remainders: {
-		readonly start: StageValue;
-		readonly quarter: StageValue;
-		readonly middle: StageValue;
-		readonly threeQuarters: StageValue;
-		readonly end: StageValue;
-	};
+	/**
+	 * Dense-output records: the step before the last accepted one, the last accepted one, and the
+	 * one being attempted. `accept` rotates them.
+	 */
+	private previous: StepRecord;
+	private current: StepRecord;
+	private scratch: StepRecord;
 
 	constructor(inner: ExponentialRungeKuttaStepper, system: DeviationSystem, rtol: number) {
 		this.inner = inner;
 		this.method = inner.method;
 		this.system = system;
 		this.rtol = rtol;
-		const { n, p } = system;
-		const size = n + p;
-		this.middle = new Float64Array(size);
+		const size = system.n + system.p;
 		this.quadrature = new Float64Array(size);
 		this.error = new Float64Array(size);
-		const stage = (): StageValue => ({ eigen: new Float64Array(n), weights: new Float64Array(p) });
-		this.remainders = {
-			start: stage(),
-			quarter: stage(),
-			middle: stage(),
-			threeQuarters: stage(),
-			end: stage(),
-		};
-		const { start, quarter, middle, threeQuarters, end } = this.remainders;
-		const segment = (y: Float64Array, nodes: number[], values: StageValue[]): DenseSegment => ({
-			t: 0,
-			h: 0,
-			y,
-			reference: inner.currentReference,
-			nodes,
-			values,
-		});
-		// The cubic of the first half step uses the second's 3h/4 remainder, and the other way round.
-		this.segments = [
-			segment(this.middle, [0, 0.5, 1, 1.5], [start, quarter, middle, threeQuarters]),
-			segment(this.middle, [-0.5, 0, 0.5, 1], [quarter, middle, threeQuarters, end]),
-		];
+		this.previous = createRecord(inner, system);
+		this.current = createRecord(inner, system);
+		this.scratch = createRecord(inner, system);
 	}
 
 	get kernelRefreshes(): number {
@@ -96,26 +71,36 @@ export class HalfStepPair implements Stepper {
 	}
 
 	/**
-	 * Writes the solution at `time` inside the last accepted step by `denseState` on the half step
-	 * that contains it, with the cubic through the remainders at four of the step's five nodes. It
-	 * evaluates nothing, so it never needs a probe step.
+	 * Writes the solution at `time` by `denseState` on the half step that contains it, with the
+	 * cubic through the remainders at four of its step's five nodes, when `time` lies in the last
+	 * accepted step or the one before; it evaluates nothing.
+	 *
+	 * @returns false when `time` lies in neither step (`out` is then unchanged)
 	 */
 	denseOutput(time: number, out: Float64Array): boolean {
-		const [first, second] = this.segments;
-		const segment = time < second.t ? first : second;
-		denseState(segment, (time - segment.t) / segment.h, out);
+		for (const record of [this.current, this.previous]) {
+			const [first, second] = record.segments;
+			if (record.valid && time >= first.t && time <= second.t + second.h) {
+				const segment = time < second.t ? first : second;
+				denseState(segment, (time - segment.t) / segment.h, out);
+				return true;
+			}
+		}
 		return false;
 	}
 
 	attempt(t: number, y: Float64Array, h: number, out: Float64Array): number {
 		const inner = this.inner;
-		const [first, second] = this.segments;
-		const { start, quarter, middle, threeQuarters, end } = this.remainders;
-		inner.attempt(t, y, 0.5 * h, this.middle);
+		const record = this.scratch;
+		const [first, second] = record.segments;
+		const { start, quarter, middle, threeQuarters, end } = record.remainders;
+		record.valid = false;
+		record.start.set(y);
+		inner.attempt(t, y, 0.5 * h, record.middle);
 		inner.copyStage(0, start.eigen, start.weights);
 		inner.copyStage(4, quarter.eigen, quarter.weights);
 		inner.accept();
-		inner.attempt(t + 0.5 * h, this.middle, 0.5 * h, out);
+		inner.attempt(t + 0.5 * h, record.middle, 0.5 * h, out);
 		inner.copyStage(0, middle.eigen, middle.weights);
 		inner.copyStage(4, threeQuarters.eigen, threeQuarters.weights);
 		inner.evaluateEnd(end);
@@ -126,13 +111,18 @@ export class HalfStepPair implements Stepper {
 			this.error[k] = quadratureError + EMBEDDED_WEIGHT * Math.abs(secondError[k]);
 		}
 		const reference = inner.currentReference;
-		Object.assign(first, { t, h: 0.5 * h, y, reference });
-		Object.assign(second, { t: t + 0.5 * h, h: 0.5 * h, y: this.middle, reference });
+		Object.assign(first, { t, h: 0.5 * h, reference });
+		Object.assign(second, { t: t + 0.5 * h, h: 0.5 * h, reference });
 		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
 	}
 
 	accept(): void {
 		this.inner.accept();
+		const accepted = this.scratch;
+		accepted.valid = true;
+		this.scratch = this.previous;
+		this.previous = this.current;
+		this.current = accepted;
 	}
 
 	/** After a rejection the inner method's cached first stage belongs to the midpoint: drop it. */
@@ -143,5 +133,50 @@ export class HalfStepPair implements Stepper {
 	afterStep(t: number, y: Float64Array, nextStep: number): void {
 		this.inner.afterStep(t, y, nextStep);
 	}
+}
+
+/** One step's data for dense output: its start and middle states and remainders at five nodes. */
+interface StepRecord {
+	valid: boolean;
+	readonly start: Float64Array;
+	readonly middle: Float64Array;
+	/** Remainders at t, t + h/4, t + h/2, t + 3h/4 and t + h. */
+	readonly remainders: {
+		readonly start: StageValue;
+		readonly quarter: StageValue;
+		readonly middle: StageValue;
+		readonly threeQuarters: StageValue;
+		readonly end: StageValue;
+	};
+	readonly segments: [DenseSegment, DenseSegment];
+}
+
+function createRecord(inner: ExponentialRungeKuttaStepper, system: DeviationSystem): StepRecord {
+	const { n, p } = system;
+	const stage = (): StageValue => ({ eigen: new Float64Array(n), weights: new Float64Array(p) });
+	const remainders = {
+		start: stage(),
+		quarter: stage(),
+		middle: stage(),
+		threeQuarters: stage(),
+		end: stage(),
+	};
+	const start = new Float64Array(n + p);
+	const middle = new Float64Array(n + p);
+	const { quarter, threeQuarters, end } = remainders;
+	const segment = (y: Float64Array, nodes: number[], values: StageValue[]): DenseSegment => ({
+		t: 0,
+		h: 0,
+		y,
+		reference: inner.currentReference,
+		nodes,
+		values,
+	});
+	// The cubic of the first half step uses the second's 3h/4 remainder, and the other way round.
+	const segments: [DenseSegment, DenseSegment] = [
+		segment(start, [0, 0.5, 1, 1.5], [remainders.start, quarter, remainders.middle, threeQuarters]),
+		segment(middle, [-0.5, 0, 0.5, 1], [quarter, remainders.middle, threeQuarters, end]),
+	];
+	return { valid: false, start, middle, remainders, segments };
 }
 

@@ -464,7 +464,10 @@ function cubicWeights(nodes: readonly number[]): number[][] {
 	const size = nodes.length;
 	const inverse = Array.from({ length: size }, () => new Array<number>(size).fill(0));
 	for (let column = 0; column < size; column++) {
-		const matrix = nodes.map((node, row) => [...[0, 1, 2, 3].map((power) => node ** power), row === column ? 1 : 0]);
+		const matrix = nodes.map((node, row) => {
+			const powers = [0, 1, 2, 3].map((power) => node ** power);
+			return [...powers, row === column ? 1 : 0];
+		});
 		for (let pivot = 0; pivot < size; pivot++) {
 			let best = pivot;
 			for (let row = pivot + 1; row < size; row++) {

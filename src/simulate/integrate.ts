@@ -140,8 +140,8 @@ class Driver {
 			}
 			// With dense output, report times inside a step do not end it (`reportWithin`).
 			const dense = this.stepper.denseOutput !== undefined;
-			const nextReport = reportIndex < reportTimes.length && !dense ? reportTimes[reportIndex] : endTime;
-			const stopAt = Math.min(nextReport, endTime);
+			const reportsLeft = reportIndex < reportTimes.length && !dense;
+			const stopAt = reportsLeft ? Math.min(reportTimes[reportIndex], endTime) : endTime;
 			const landing = this.t + h >= stopAt * (1 - 1e-13);
 			const size = landing ? stopAt - this.t : h;
 			this.checkStepSize(size, stopAt);
@@ -186,11 +186,12 @@ class Driver {
 
 	/**
 	 * Reports every report time in (t0, t] of the step just accepted and returns the index of the
-	 * next report time. A report time inside the step gets the stepper's dense output, which may run
-	 * a probe step.
+	 * next report time. A report time inside the step gets the stepper's dense output, or else one
+	 * probe step from the step's start.
 	 */
 	private reportWithin(t0: number, firstIndex: number): number {
 		const { reportTimes, onReport } = this.request;
+		const start = { t: t0, y: this.next };
 		let index = firstIndex;
 		let probed = false;
 		for (; index < reportTimes.length && reportTimes[index] <= this.t; index++) {
@@ -199,9 +200,12 @@ class Driver {
 				onReport(index, this.t, this.y);
 			} else if (time <= t0) {
 				onReport(index, t0, this.next);
-			} else {
-				probed = (this.stepper.denseOutput?.(time, this.probe) ?? false) || probed;
+			} else if (this.stepper.denseOutput?.(time, this.probe)) {
 				onReport(index, time, this.probe);
+			} else {
+				this.errorAt(start, time);
+				onReport(index, time, this.probe);
+				probed = true;
 			}
 		}
 		if (probed) {
@@ -280,6 +284,9 @@ class Driver {
 	private errorAt(start: SavedState | { t: number; y: Float64Array }, time: number): number {
 		if (time === start.t) {
 			return norm2(start.y, 0, this.request.residualSize);
+		}
+		if (this.stepper.denseOutput?.(time, this.probe)) {
+			return norm2(this.probe, 0, this.request.residualSize);
 		}
 		if (this.probeOrigin !== start) {
 			this.probeStepper.invalidate();

@@ -26,9 +26,9 @@ export interface Stepper {
 	 */
 	afterStep(t: number, y: Float64Array, nextStep: number): void;
 	/**
-	 * Writes the solution at `time` inside the last accepted step into `out`, so that report times
-	 * need not end steps. Valid until the next attempt. Returns true when it ran a probe step, after
-	 * which the caller must `invalidate` before the next attempt. Optional.
+	 * Writes the solution at `time` into `out` from the stages of the last accepted steps, without
+	 * evaluating anything, and returns true; returns false when those steps do not cover `time`.
+	 * With it, report times need not end steps. Optional.
 	 */
 	denseOutput?(time: number, out: Float64Array): boolean;
 }
