@@ -11,6 +11,13 @@ import { analyzeProblem } from './analyze';
 const SEARCH_FACTOR = 10;
 /** The search never runs past this multiple of T. */
 const SEARCH_CAP_FACTOR = 1000;
+/**
+ * The sweep keeps only the crossing of the threshold and the peak of E, so E far below the
+ * threshold needs no relative accuracy: its error may reach `1e-2 * rtol * threshold`. Near the
+ * threshold E keeps its relative accuracy, and a peak a thousand times below the threshold is still
+ * within 10 rtol relative.
+ */
+const SWEEP_THRESHOLD_FLOOR = 1e-2;
 
 /** Simulation failures that stop the whole sweep, because they come from its budget or a cancel. */
 const STOP_KINDS: ReadonlySet<SimulationFailureKind> = new Set(['timeBudget', 'cancelled']);
@@ -136,6 +143,7 @@ function sweepPoint(
 			alpha,
 			endTime: searchTime,
 			stopAtCrossing: true,
+			thresholdFloor: SWEEP_THRESHOLD_FLOOR,
 			method: options.method,
 			rtol: options.rtol,
 			shouldStop: options.shouldStop,

@@ -45,6 +45,8 @@ export class DeviationSystem {
 	readonly initialResidualNorm: number;
 	/** Jacobian evaluations so far. */
 	jacobianEvaluations = 0;
+	/** Absolute error allowed in E regardless of its size (0: relative accuracy only). */
+	errorFloor = 0;
 
 	private readonly problem: PreparedProblem;
 	private readonly flow: LinearFlow;

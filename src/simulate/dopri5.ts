@@ -94,7 +94,10 @@ export function deviationErrorNorm(
 		p: system.p,
 		rtol,
 		displacementNorm: displacementNorm(system, next),
-		residualFloor: (ROUNDING_FLOOR * system.initialResidualNorm) / Math.max(1, system.alpha),
+		residualFloor: Math.max(
+			(ROUNDING_FLOOR * system.initialResidualNorm) / Math.max(1, system.alpha),
+			system.errorFloor,
+		),
 	});
 }
 

@@ -53,6 +53,13 @@ export interface SimulateOptions {
 	readonly alpha?: number;
 	/** Stop at the first time E exceeds the threshold (the sweep's search). */
 	readonly stopAtCrossing?: boolean;
+	/**
+	 * Fraction f of the threshold below which E needs no relative accuracy: the error allowed in E
+	 * is at least `f * rtol * threshold`. A caller that keeps only the crossing of the threshold
+	 * and the peak of E (the sweep) passes a small f; the default 0 keeps E's relative accuracy at
+	 * every size.
+	 */
+	readonly thresholdFloor?: number;
 	/** A prepared problem to reuse (same spec). */
 	readonly problem?: PreparedProblem;
 	/** Step cap; defaults to the spec's `solver.maxSteps`. */
@@ -161,6 +168,7 @@ class SimulationRun {
 		const n = this.problem.outputCount;
 		// The threshold is all the steps need. `result` solves the horizons with the secant slope.
 		const threshold = analysisThreshold(this.problem, this.alpha);
+		this.system.errorFloor = (this.options.thresholdFloor ?? 0) * this.rtol * threshold;
 		return integrate({
 			stepper: this.stepper,
 			probeStepper: this.probeStepper,
