@@ -1,6 +1,6 @@
 import { SimulationError } from '../errors';
 import type { SymmetricEigen } from '../linalg';
-import { multiply, multiplyTransposed, norm2 } from '../linalg';
+import { gramMatrix, multiply, multiplyTransposed, norm2, productWithTranspose } from '../linalg';
 import { forwardProducts, transposedProducts } from './deviationProducts';
 import type { TransposedProducts } from './deviationProducts';
 import type { LinearFlow } from './linearFlow';
@@ -16,8 +16,8 @@ export interface ReferenceKernel {
 	readonly time: number;
 	/** J_ref - J0, row-major n x p, or null when the reference is K0 itself. */
 	readonly jacobianOffset: Float64Array | null;
-	/** J_ref, row-major n x p. */
-	readonly jacobian: Float64Array;
+	/** J_ref, row-major n x p; null on the matrix-free path, which never multiplies by it. */
+	readonly jacobian: Float64Array | null;
 	readonly eigen: SymmetricEigen;
 }
 
@@ -343,7 +343,7 @@ export class DeviationSystem {
 		const e = y.subarray(0, n);
 		const x = this.sumP;
 		multiplyTransposed(change, n, p, e, x);
-		multiply(reference.jacobian, n, p, x, out);
+		multiply(reference.jacobian as Float64Array, n, p, x, out);
 		for (let k = 0; k < p; k++) {
 			x[k] = this.s1[k] + this.s2[k];
 		}
@@ -386,10 +386,43 @@ export class DeviationSystem {
 	 * Returns the Frobenius norm of J_t - J_ref for the last loaded state: `||D - D_ref||_F`.
 	 */
 	referenceDistance(reference: ReferenceKernel): number {
-		if (reference.jacobianOffset === null) {
-			return norm2(this.jacobianOffset);
+		const offset = this.jacobianOffset;
+		const referenceOffset = reference.jacobianOffset;
+		if (referenceOffset === null) {
+			return norm2(offset);
 		}
-		return norm2(this.referenceChange(reference));
+		// Summed in place: a buffer for D - D_ref would be one more n x p array.
+		let scale = 0;
+		for (let index = 0; index < offset.length; index++) {
+			scale = Math.max(scale, Math.abs(offset[index] - referenceOffset[index]));
+		}
+		if (scale === 0) {
+			return 0;
+		}
+		let sum = 0;
+		for (let index = 0; index < offset.length; index++) {
+			const value = (offset[index] - referenceOffset[index]) / scale;
+			sum += value * value;
+		}
+		return scale * Math.sqrt(sum);
+	}
+
+	/**
+	 * Returns `K_t = K0 + D J0^T + J0 D^T + D D^T` for the last loaded state, without forming J_t:
+	 * two n x n x p products and no n x p array.
+	 */
+	currentKernel(): Float64Array {
+		const { n, p } = this;
+		const offset = this.jacobianOffset;
+		const cross = productWithTranspose(offset, this.problem.initialJacobian, n, p);
+		const kernel = gramMatrix(offset, n, p);
+		const initial = this.problem.initialKernel;
+		for (let i = 0; i < n; i++) {
+			for (let j = 0; j < n; j++) {
+				kernel[i * n + j] += initial[i * n + j] + cross[i * n + j] + cross[j * n + i];
+			}
+		}
+		return kernel;
 	}
 }
 

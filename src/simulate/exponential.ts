@@ -232,7 +232,8 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 	 * ```
 	 *
 	 * `accept` evaluates the remainder at the accepted state last, so D = J_t - J0 is at hand and
-	 * a refresh costs one Gram matrix (n^2 p / 2) and one eigendecomposition.
+	 * a refresh costs one Gram matrix (n^2 p / 2; 3 n^2 p / 2 on the matrix-free path, which forms K_t
+	 * from J0 and D without an n x p array for J_t) and one eigendecomposition.
 	 */
 	afterStep(t: number, _y: Float64Array, nextStep: number): void {
 		const distance = this.system.referenceDistance(this.reference);
@@ -250,11 +251,19 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 	private currentKernel(t: number): ReferenceKernel {
 		const { n, p } = this.system;
 		const offset = Float64Array.from(this.system.jacobianOffset);
-		const jacobian = this.system.initialJacobianCopy();
-		for (let index = 0; index < n * p; index++) {
-			jacobian[index] += offset[index];
+		// The matrix-free path needs only K_t's eigendecomposition, not J_t.
+		let jacobian: Float64Array | null = null;
+		let kernel: Float64Array;
+		if (this.system.matrixFree) {
+			kernel = this.system.currentKernel();
+		} else {
+			jacobian = this.system.initialJacobianCopy();
+			for (let index = 0; index < n * p; index++) {
+				jacobian[index] += offset[index];
+			}
+			kernel = gramMatrix(jacobian, n, p);
 		}
-		const eigen = decomposeKernel(gramMatrix(jacobian, n, p), n, {
+		const eigen = decomposeKernel(kernel, n, {
 			matrixName: 'the tangent kernel K_t',
 			time: t,
 			options: { nonNegative: true },
