@@ -5,22 +5,20 @@ import type { DenseSegment, ExponentialRungeKuttaStepper, StageValue } from './e
 import type { Stepper } from './stepper';
 
 /**
- * Weight of the second half step's embedded estimate in `HalfStepPair`'s error. That estimate
- * compares the half step with a companion solution of lower stage order, so it overstates the half
- * step's own error and is of lower order in h. Measured at rtol 1e-8: with weight 1 the benchmark's
- * medium network took 464 steps where step doubling took 234; with 1/15 it took 235 (small
- * network: 231 against 174), and E on the converse model at alpha = 1 stayed within 5.2e-9 of the
- * closed form. Without the term that error was 3.7e-7.
+ * Weight of the second half step's embedded estimate in `HalfStepPair`'s first error estimate.
+ * That estimate compares the half step with a companion solution of lower stage order, so it
+ * overstates the half step's own error and is of lower order in h. Measured at rtol 1e-8: with
+ * weight 1 the benchmark's medium network took 464 steps where step doubling took 234, and with
+ * 1/15 it took 235. Without the term, E on the converse model at alpha = 1 was off by 3.7e-7.
  */
 const EMBEDDED_WEIGHT = 1 / 15;
 
 /**
- * Two half steps of the exponential method per step, with an error estimate that needs no third,
- * full-size step: 10 remainder evaluations per step (four stages per half step and the remainder at
- * each half step's end) where step doubling (Richardson extrapolation, Hairer, Norsett and Wanner
- * 1993) needs 14.
+ * Two half steps of the exponential method per step, with an error estimate that usually needs no
+ * third, full-size step: 10 remainder evaluations per step where step doubling (Richardson
+ * extrapolation, Hairer, Norsett and Wanner 1993) needs 14.
  *
- * The estimate adds, per component, the magnitudes of
+ * The first estimate adds, per component, the magnitudes of
  * - `(y_half - y_quad) / 15`, where `y_quad` applies the method's quadrature to the whole step with
  *   the remainders at t, t + h/2 and t + h of the two half steps' solution. Both solutions
  *   integrate the same remainder along the same path, `y_quad` with one Simpson-type rule over h
@@ -28,14 +26,21 @@ const EMBEDDED_WEIGHT = 1 / 15;
  *   composite Simpson quadrature, so this term estimates `y_half`'s error from a remainder that
  *   varies quickly in time;
  * - the second half step's embedded estimate `(h/2) b_5 (G_5 - G_3)` times `EMBEDDED_WEIGHT`,
- *   which sees how the remainder depends on the state, strongest in the non-lazy regime.
+ *   which sees how the remainder depends on the state.
+ *
+ * When that estimate rejects the step, the full step is taken as well (four more evaluations) and
+ * step doubling's estimate `|y_half - y_full| / 15`, at least the quadrature term, decides. Where
+ * the remainder depends strongly on the state (the non-lazy regime) the embedded term overstates
+ * the error: on the converse model at alpha = 1, rtol 1e-8, the first estimate alone took 1033
+ * steps, with the fallback 168, and E stayed within 5.7e-8 of the closed form.
  *
  * The embedded estimate alone misses the quadrature error, because both of its solutions share the
  * nodes 0, 1/2 and 1: on a network at alpha = 1e6 it accepted 23 steps to T = 300 and left a
  * relative error of 1e-4 at rtol 1e-8 (`halfStepPair.test.ts`).
  *
  * The remainder at the end is evaluated before the estimate and becomes the next first stage, so an
- * accepted step costs no more for it.
+ * accepted step costs no more for it. The step's five remainders (at t, t + h/4, t + h/2,
+ * t + 3h/4, t + h) give the dense output.
  */
 export class HalfStepPair implements Stepper {
 	readonly method: Stepper['method'];
@@ -44,6 +49,8 @@ export class HalfStepPair implements Stepper {
 	private readonly system: DeviationSystem;
 	private readonly rtol: number;
 	private readonly quadrature: Float64Array;
+	private readonly quadratureError: Float64Array;
+	private readonly full: Float64Array;
 	private readonly error: Float64Array;
 	/**
 	 * Dense-output records: the step before the last accepted one, the last accepted one, and the
@@ -60,6 +67,8 @@ export class HalfStepPair implements Stepper {
 		this.rtol = rtol;
 		const size = system.n + system.p;
 		this.quadrature = new Float64Array(size);
+		this.quadratureError = new Float64Array(size);
+		this.full = new Float64Array(size);
 		this.error = new Float64Array(size);
 		this.previous = createRecord(inner, system);
 		this.current = createRecord(inner, system);
@@ -77,6 +86,16 @@ export class HalfStepPair implements Stepper {
 	 *
 	 * @returns false when `time` lies in neither step (`out` is then unchanged)
 	 */
+	/**
+	 * False when the last accepted step needed the Richardson estimate: the remainder then depends
+	 * strongly on the state, and the dense output, whose nodes include stage values, was measured
+	 * at 10 to 12 times rtol on the converse model at alpha = 1 where landing on the report time
+	 * gave 5.7 times.
+	 */
+	get denseReliable(): boolean {
+		return !this.current.valid || !this.current.stateDependent;
+	}
+
 	denseOutput(time: number, out: Float64Array): boolean {
 		for (const record of [this.current, this.previous]) {
 			const [first, second] = record.segments;
@@ -106,14 +125,47 @@ export class HalfStepPair implements Stepper {
 		inner.evaluateEnd(end);
 		const secondError = inner.lastError;
 		inner.quadratureStep(h, y, { start, middle, end }, this.quadrature);
-		for (let k = 0; k < out.length; k++) {
-			const quadratureError = Math.abs(out[k] - this.quadrature[k]) / 15;
-			this.error[k] = quadratureError + EMBEDDED_WEIGHT * Math.abs(secondError[k]);
-		}
 		const reference = inner.currentReference;
 		Object.assign(first, { t, h: 0.5 * h, reference });
 		Object.assign(second, { t: t + 0.5 * h, h: 0.5 * h, reference });
-		return deviationErrorNorm(this.system, this.rtol, y, out, this.error);
+		for (let k = 0; k < out.length; k++) {
+			this.quadratureError[k] = Math.abs(out[k] - this.quadrature[k]) / 15;
+			this.error[k] = this.quadratureError[k] + EMBEDDED_WEIGHT * Math.abs(secondError[k]);
+		}
+		const cheap = deviationErrorNorm(this.system, this.rtol, y, out, this.error);
+		record.stateDependent = cheap > 1;
+		if (cheap <= 1) {
+			return cheap;
+		}
+		return this.richardsonError({ t, y, h, start, end }, out);
+	}
+
+	/**
+	 * Error estimate of step doubling, `|y_half - y_full| / 15` (Richardson extrapolation: the half
+	 * steps' error is 1/16 of the full step's for a method of order 4), at least the quadrature
+	 * term, from one more step of size h (four remainder evaluations). Used when the embedded term
+	 * alone rejects a step, because that term overstates the error where the remainder depends
+	 * strongly on the state (the non-lazy regime).
+	 */
+	private richardsonError(
+		step: {
+			readonly t: number;
+			readonly y: Float64Array;
+			readonly h: number;
+			readonly start: StageValue;
+			readonly end: StageValue;
+		},
+		out: Float64Array,
+	): number {
+		const inner = this.inner;
+		inner.setFirstStage(step.start);
+		inner.attempt(step.t, step.y, step.h, this.full);
+		inner.restoreEnd(step.t + step.h, out, step.end);
+		for (let k = 0; k < out.length; k++) {
+			const richardson = Math.abs(out[k] - this.full[k]) / 15;
+			this.error[k] = Math.max(richardson, this.quadratureError[k]);
+		}
+		return deviationErrorNorm(this.system, this.rtol, step.y, out, this.error);
 	}
 
 	accept(): void {
@@ -138,6 +190,8 @@ export class HalfStepPair implements Stepper {
 /** One step's data for dense output: its start and middle states and remainders at five nodes. */
 interface StepRecord {
 	valid: boolean;
+	/** True when the cheap error estimate rejected the step and the Richardson one accepted it. */
+	stateDependent: boolean;
 	readonly start: Float64Array;
 	readonly middle: Float64Array;
 	/** Remainders at t, t + h/4, t + h/2, t + 3h/4 and t + h. */
@@ -172,11 +226,12 @@ function createRecord(inner: ExponentialRungeKuttaStepper, system: DeviationSyst
 		nodes,
 		values,
 	});
-	// The cubic of the first half step uses the second's 3h/4 remainder, and the other way round.
+	// Both half steps interpolate through all five nodes of the step, from their own start.
+	const values = [remainders.start, quarter, remainders.middle, threeQuarters, end];
 	const segments: [DenseSegment, DenseSegment] = [
-		segment(start, [0, 0.5, 1, 1.5], [remainders.start, quarter, remainders.middle, threeQuarters]),
-		segment(middle, [-0.5, 0, 0.5, 1], [quarter, remainders.middle, threeQuarters, end]),
+		segment(start, [0, 0.5, 1, 1.5, 2], values),
+		segment(middle, [-1, -0.5, 0, 0.5, 1], values),
 	];
-	return { valid: false, start, middle, remainders, segments };
+	return { valid: false, stateDependent: false, start, middle, remainders, segments };
 }
 

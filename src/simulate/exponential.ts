@@ -3,7 +3,7 @@ import type { DeviationSystem, ReferenceKernel } from './deviation';
 import { deviationErrorNorm } from './dopri5';
 import { decomposeKernel } from './kernelEigen';
 import type { Stepper } from './stepper';
-import { phi4, phiFunctions } from './phi';
+import { nextPhi, phiFunctions } from './phi';
 import type { PhiValues } from './phi';
 
 /**
@@ -151,6 +151,27 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		target.eigen.set(this.nextFirstEigen);
 		target.weights.set(this.nextFirstWeights);
+	}
+
+	/**
+	 * Replaces the cached first stage by `stage`, the remainder at the start of the next attempt,
+	 * so that attempt evaluates four stages instead of five.
+	 */
+	setFirstStage(stage: StageValue): void {
+		this.eigenStages[0].set(stage.eigen);
+		this.weightStages[0].set(stage.weights);
+		this.firstStageValid = true;
+	}
+
+	/**
+	 * Makes (time, state) the attempt that `accept` completes again, with its end remainder
+	 * `stage` already evaluated, after another attempt from the same start has run in between.
+	 */
+	restoreEnd(time: number, state: Float64Array, stage: StageValue): void {
+		this.lastEnd = { time, state };
+		this.nextFirstEigen.set(stage.eigen);
+		this.nextFirstWeights.set(stage.weights);
+		this.endEvaluated = true;
 	}
 
 	/** The reference kernel the stages of the last attempt are expressed in. */
@@ -411,48 +432,60 @@ export interface DenseSegment {
 
 /**
  * Writes the solution at `t + theta h` of a kept half step into `out`: the variation-of-constants
- * formula with the remainder replaced by its cubic interpolant `P(s) = sum_k a_k s^k` through the
- * four nodes (s in units of h):
+ * formula with the remainder replaced by its interpolant `P(s) = sum_k a_k s^k` of degree
+ * `nodes.length - 1` through the remainders at the nodes (s in units of h):
  *
  * ```tex
- * y(t + \theta h) \approx e^{\theta z} y + \theta h \sum_{k=0}^{3} a_k \, k! \, \theta^k
+ * y(t + \theta h) \approx e^{\theta z} y + \theta h \sum_{k} a_k \, k! \, \theta^k
  *   \varphi_{k+1}(\theta z), \qquad z = -h K_{ref}
  * ```
  *
- * from `\int_0^\tau e^{(\tau - s) A} s^k / k! \, ds = \tau^{k+1} \varphi_{k+1}(\tau A)`. The
- * interpolation error of a cubic is O(h^4), so the dense output's local error is O(h^5), the order
- * of the half step itself.
+ * from `\int_0^\tau e^{(\tau - s) A} s^k / k! \, ds = \tau^{k+1} \varphi_{k+1}(\tau A)`. With
+ * the five nodes of a step (degree 4) the interpolation error is O(h^5), so the dense output is
+ * accurate to the step's own order.
  */
 export function denseState(segment: DenseSegment, theta: number, out: Float64Array): void {
 	const { reference, h, nodes, values } = segment;
 	const n = reference.eigen.size;
 	const p = segment.y.length - n;
-	const weights = cubicWeights(nodes);
+	const degree = nodes.length - 1;
+	const weights = interpolationWeights(nodes);
 	const coordinates = new Float64Array(n);
 	toEigenbasis(reference, segment.y, coordinates);
 	const eigenvalues = reference.eigen.values;
 	const phi: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
 	const tau = theta * h;
-	const factors = [1, theta, 2 * theta * theta, 6 * theta * theta * theta];
-	const coefficients = [0, 0, 0, 0];
+	// k! theta^k, and the plain weights k! theta^k phi_{k+1}(0) = theta^k / (k + 1) at A = 0.
+	const factors: number[] = [];
+	const plain: number[] = [];
+	for (let k = 0, factor = 1; k <= degree; k++) {
+		factors.push(factor);
+		plain.push(theta ** k / (k + 1));
+		factor *= (k + 1) * theta;
+	}
+	const coefficients = new Array<number>(degree + 1).fill(0);
+	const phis = new Array<number>(degree + 1).fill(0);
 	for (let k = 0; k < n; k++) {
 		const x = -tau * eigenvalues[k];
 		phiFunctions(x, phi);
-		const phis = [phi.phi1, phi.phi2, phi.phi3, phi4(x, phi.phi3)];
+		phis[0] = phi.phi1;
+		phis[1] = phi.phi2;
+		phis[2] = phi.phi3;
+		for (let j = 3; j <= degree; j++) {
+			phis[j] = nextPhi(x, j, phis[j - 1]);
+		}
 		polynomialCoefficients(weights, values, k, 'eigen', coefficients);
 		let forcing = 0;
-		for (let j = 0; j < 4; j++) {
+		for (let j = 0; j <= degree; j++) {
 			forcing += coefficients[j] * factors[j] * phis[j];
 		}
 		coordinates[k] = phi.phi0 * coordinates[k] + tau * forcing;
 	}
 	fromEigenbasis(reference, coordinates, out);
-	// At A = 0, k! phi_{k+1}(0) = 1 / (k + 1).
-	const plain = [1, theta / 2, (theta * theta) / 3, (theta * theta * theta) / 4];
 	for (let k = 0; k < p; k++) {
 		polynomialCoefficients(weights, values, k, 'weights', coefficients);
 		let forcing = 0;
-		for (let j = 0; j < 4; j++) {
+		for (let j = 0; j <= degree; j++) {
 			forcing += coefficients[j] * plain[j];
 		}
 		out[n + k] = segment.y[n + k] + tau * forcing;
@@ -460,21 +493,22 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 }
 
 /** Cached inverse Vandermonde matrices by node set: row j gives a_j as a combination of values. */
-const CUBIC_WEIGHTS = new Map<string, number[][]>();
+const INTERPOLATION_WEIGHTS = new Map<string, number[][]>();
 
-/** Returns W with `a_j = sum_i W[j][i] g_i` for the cubic through (nodes[i], g_i). */
-function cubicWeights(nodes: readonly number[]): number[][] {
+/** Returns W with `a_j = sum_i W[j][i] g_i` for the polynomial through (nodes[i], g_i). */
+function interpolationWeights(nodes: readonly number[]): number[][] {
 	const key = nodes.join(',');
-	const cached = CUBIC_WEIGHTS.get(key);
+	const cached = INTERPOLATION_WEIGHTS.get(key);
 	if (cached !== undefined) {
 		return cached;
 	}
-	// Solve V W^T = I column by column with Gaussian elimination (4 x 4, well conditioned nodes).
+	// Gauss-Jordan elimination with partial pivoting on [V | e_column], V_ij = nodes[i]^j; the
+	// nodes are distinct and at most 2 apart, so V is well conditioned.
 	const size = nodes.length;
 	const inverse = Array.from({ length: size }, () => new Array<number>(size).fill(0));
 	for (let column = 0; column < size; column++) {
 		const matrix = nodes.map((node, row) => {
-			const powers = [0, 1, 2, 3].map((power) => node ** power);
+			const powers = Array.from({ length: size }, (_, power) => node ** power);
 			return [...powers, row === column ? 1 : 0];
 		});
 		for (let pivot = 0; pivot < size; pivot++) {
@@ -498,7 +532,7 @@ function cubicWeights(nodes: readonly number[]): number[][] {
 			inverse[j][column] = matrix[j][size] / matrix[j][j];
 		}
 	}
-	CUBIC_WEIGHTS.set(key, inverse);
+	INTERPOLATION_WEIGHTS.set(key, inverse);
 	return inverse;
 }
 
@@ -509,9 +543,9 @@ function polynomialCoefficients(
 	part: 'eigen' | 'weights',
 	out: number[],
 ): void {
-	for (let j = 0; j < 4; j++) {
+	for (let j = 0; j < weights.length; j++) {
 		let sum = 0;
-		for (let i = 0; i < 4; i++) {
+		for (let i = 0; i < values.length; i++) {
 			sum += weights[j][i] * values[i][part][index];
 		}
 		out[j] = sum;

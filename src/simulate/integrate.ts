@@ -139,7 +139,7 @@ class Driver {
 				return this.outcome(false, stop);
 			}
 			// With dense output, report times inside a step do not end it (`reportWithin`).
-			const dense = this.stepper.denseOutput !== undefined;
+			const dense = this.stepper.denseOutput !== undefined && this.stepper.denseReliable !== false;
 			const reportsLeft = reportIndex < reportTimes.length && !dense;
 			const stopAt = reportsLeft ? Math.min(reportTimes[reportIndex], endTime) : endTime;
 			const landing = this.t + h >= stopAt * (1 - 1e-13);

@@ -55,15 +55,20 @@ function series(x: number, k: number): number {
 }
 
 /**
- * Computes phi_4(x) from phi_3(x) by the same recurrence, `phi_4 = (phi_3 - 1/6) / x`, or by its
- * Taylor series below |x| = 1.
+ * Computes phi_{k+1}(x) from phi_k(x) by the recurrence `phi_{k+1} = (phi_k - 1/k!) / x`, or by
+ * its Taylor series below |x| = 1, for k >= 3.
  *
  * @param x - argument, normally `-h lambda` with lambda >= 0
- * @param phi3 - phi_3(x)
+ * @param k - index of the given function
+ * @param phiK - phi_k(x)
  */
-export function phi4(x: number, phi3: number): number {
+export function nextPhi(x: number, k: number, phiK: number): number {
 	if (Math.abs(x) < SERIES_LIMIT) {
-		return series(x, 4);
+		return series(x, k + 1);
 	}
-	return (phi3 - 1 / 6) / x;
+	let factorial = 1;
+	for (let i = 2; i <= k; i++) {
+		factorial *= i;
+	}
+	return (phiK - 1 / factorial) / x;
 }

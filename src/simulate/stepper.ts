@@ -31,4 +31,6 @@ export interface Stepper {
 	 * With it, report times need not end steps. Optional.
 	 */
 	denseOutput?(time: number, out: Float64Array): boolean;
+	/** False when report times should end steps instead of using `denseOutput` for now. */
+	readonly denseReliable?: boolean;
 }
