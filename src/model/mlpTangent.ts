@@ -245,7 +245,7 @@ export class MlpTangentProducts implements TangentProducts {
 	}
 
 	/**
-	 * out = dW_l A_l + W_l dA_l + db_l for every input, where `tangent` holds dA_l (null for
+	 * out = dW_l A_l + W_l dA_l + db_l for every input, where `tangent` contains dA_l (null for
 	 * l = 0, whose input does not depend on w); below the output layer, out is then multiplied by
 	 * s_{l+1} sigma'(z_l) to give dA_{l+1}.
 	 */

@@ -417,9 +417,9 @@ export interface QuadratureStages {
 }
 
 /**
- * A half step kept for dense output: its start (t, y), size h, the reference kernel its remainders
- * are expressed in, and the remainder at four times `t + s_i h` (`nodes`, in units of h), taken
- * from the two half steps of one step.
+ * A half step kept for dense output: its start (t, y), size h and the reference kernel of its
+ * remainders. `values` are the remainders at the times `t + s_i h`, with `nodes` the s_i in units
+ * of h, taken from both half steps of one step.
  */
 export interface DenseSegment {
 	t: number;
@@ -502,7 +502,7 @@ function interpolationWeights(nodes: readonly number[]): number[][] {
 	if (cached !== undefined) {
 		return cached;
 	}
-	// Gauss-Jordan elimination with partial pivoting on [V | e_column], V_ij = nodes[i]^j; the
+	// Gauss-Jordan elimination with partial pivoting on [V | e_column], V_ij = nodes[i]^j. The
 	// nodes are distinct and at most 2 apart, so V is well conditioned.
 	const size = nodes.length;
 	const inverse = Array.from({ length: size }, () => new Array<number>(size).fill(0));

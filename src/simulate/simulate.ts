@@ -56,7 +56,7 @@ export interface SimulateOptions {
 	/**
 	 * Fraction f of the threshold below which E needs no relative accuracy: the error allowed in E
 	 * is at least `f * rtol * threshold`. A caller that keeps only the crossing of the threshold
-	 * and the peak of E (the sweep) passes a small f; the default 0 keeps E's relative accuracy at
+	 * and the peak of E (the sweep) passes a small f. The default 0 keeps E's relative accuracy at
 	 * every size.
 	 */
 	readonly thresholdFloor?: number;
@@ -106,8 +106,8 @@ const JACOBIAN_REUSE_FACTOR = 10;
 
 /**
  * The matrix-free products (see `DeviationSystem`) compute the kernel difference as
- * `K_t r - K0 r`, whose relative rounding error grows like `alpha * 2^-52` times a modest factor;
- * the stored path expands it without cancellation. The matrix-free path is taken when
+ * `K_t r - K0 r`, whose relative rounding error grows like `alpha * 2^-52` times a modest factor.
+ * The stored path expands it without cancellation. The matrix-free path is taken when
  * `alpha * MATRIX_FREE_ROUNDING <= rtol`, which keeps that error at least a hundredfold below the
  * tolerance for a factor up to 45.
  */

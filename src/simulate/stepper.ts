@@ -27,7 +27,7 @@ export interface Stepper {
 	afterStep(t: number, y: Float64Array, nextStep: number): void;
 	/**
 	 * Writes the solution at `time` into `out` from the stages of the last accepted steps, without
-	 * evaluating anything, and returns true; returns false when those steps do not cover `time`.
+	 * evaluating anything, and returns true. Returns false when those steps do not cover `time`.
 	 * With it, report times need not end steps. Optional.
 	 */
 	denseOutput?(time: number, out: Float64Array): boolean;
