@@ -1,6 +1,7 @@
 /**
- * Tests of the benchmark's own computations: the converse closed form, the problem generator and
- * the error and median helpers. Run with `node --import tsx --test bench/bench.test.ts`.
+ * Tests of the benchmark's own computations: the converse closed form, the problem generator, the
+ * error and median helpers, the choice of the best runs and the speed target. Run with
+ * `node --import tsx --test bench/bench.test.ts`.
  */
 
 import assert from 'node:assert/strict';
@@ -9,6 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { converseDeviation, expm1PlusIdentity } from './converse';
 import { PROBLEM_SIZES, buildProblem, logSpacedTimes } from './problems';
+import { selectBestRuns, speedTargetCheck } from './report';
+import type { ProblemResults, SolverRow } from './report';
 import { maxRelativeError, median } from './tasks';
 
 function assertClose(actual: number, expected: number, relativeTolerance: number, description: string): void {
@@ -89,4 +92,203 @@ test('maxRelativeError and median', () => {
 	assert.equal(median([3, 1, 2]), 2, 'odd count');
 	assert.equal(median([4, 1, 3, 2]), 2.5, 'even count');
 	assert.ok(Number.isNaN(median([])), 'empty gives NaN');
+});
+
+function solverRow(overrides: Partial<SolverRow> & Pick<SolverRow, 'implementation' | 'method' | 'rtol'>): SolverRow {
+	return {
+		role: overrides.implementation === 'SciPy' ? 'baseline' : 'timed',
+		runs: 1,
+		medianMs: 1000,
+		medianCpuMs: 1000,
+		peakRssMiB: null,
+		peakRssIncreaseMiB: null,
+		arrayBuffersPeakMiB: null,
+		complete: true,
+		status: 'finished',
+		times: [],
+		err: [],
+		maxRelativeError: 1e-6,
+		...overrides,
+	};
+}
+
+function problemWith(rows: SolverRow[]): ProblemResults {
+	return {
+		size: PROBLEM_SIZES[1],
+		outputCount: 64,
+		parameterCount: 4608,
+		jacobianMiB: 2.25,
+		scipyStatus: 'ran',
+		referenceLabel: 'test reference',
+		rows,
+		crossChecks: [],
+	};
+}
+
+const coreReference = solverRow({
+	implementation: 'TypeScript core',
+	method: 'exponential',
+	rtol: 1e-12,
+	role: 'reference',
+	medianMs: 10,
+	isReference: true,
+	maxRelativeError: null,
+});
+
+test('selectBestRuns picks the fastest runs within 1e-3', () => {
+	const scipyFastLoose = solverRow({
+		implementation: 'SciPy',
+		method: 'DOP853',
+		rtol: 1e-9,
+		medianMs: 100,
+		maxRelativeError: 2e-3,
+	});
+	const scipyBest = solverRow({
+		implementation: 'SciPy',
+		method: 'DOP853',
+		rtol: 1e-10,
+		medianMs: 900,
+		maxRelativeError: 1e-3,
+	});
+	const scipySlow = solverRow({
+		implementation: 'SciPy',
+		method: 'DOP853',
+		rtol: 1e-12,
+		medianMs: 1200,
+		maxRelativeError: 1e-6,
+	});
+	const scipyStopped = solverRow({
+		implementation: 'SciPy',
+		method: 'LSODA',
+		rtol: 1e-10,
+		medianMs: 50,
+		maxRelativeError: 1e-7,
+		complete: false,
+		status: 'time cap reached',
+	});
+	const coreDefault = solverRow({
+		implementation: 'TypeScript core',
+		method: 'exponential',
+		rtol: 1e-8,
+		medianMs: 300,
+	});
+	const coreMatched = solverRow({
+		implementation: 'TypeScript core',
+		method: 'exponential',
+		rtol: 1e-4,
+		medianMs: 40,
+		maxRelativeError: 4e-5,
+	});
+	const coreLoose = solverRow({
+		implementation: 'TypeScript core',
+		method: 'exponential',
+		rtol: 1e-3,
+		medianMs: 30,
+		maxRelativeError: 2.5e-3,
+	});
+	const best = selectBestRuns([coreReference, coreDefault, coreMatched, coreLoose, scipyFastLoose, scipyBest, scipySlow, scipyStopped]);
+	assert.equal(best.scipy, scipyBest, `best SciPy run: got ${best.scipy?.method} ${best.scipy?.rtol}, expected DOP853 1e-10`);
+	assert.equal(best.scipyWithinAccuracy, true, 'scipyWithinAccuracy with a SciPy run at error 1e-3');
+	assert.equal(best.core, coreMatched, `best core run: got ${best.core?.method} ${best.core?.rtol}, expected exponential 1e-4`);
+});
+
+test('selectBestRuns falls back to the most accurate SciPy run', () => {
+	const scipyLoose = solverRow({
+		implementation: 'SciPy',
+		method: 'DOP853',
+		rtol: 1e-10,
+		medianMs: 100,
+		maxRelativeError: 5e-3,
+	});
+	const scipyTighter = solverRow({
+		implementation: 'SciPy',
+		method: 'DOP853',
+		rtol: 1e-12,
+		medianMs: 200,
+		maxRelativeError: 2e-3,
+	});
+	const scipyNaN = solverRow({
+		implementation: 'SciPy',
+		method: 'RK45',
+		rtol: 1e-12,
+		medianMs: 10,
+		maxRelativeError: NaN,
+	});
+	const best = selectBestRuns([coreReference, scipyLoose, scipyTighter, scipyNaN]);
+	assert.equal(best.scipy, scipyTighter, `fallback SciPy run: got ${best.scipy?.method} ${best.scipy?.rtol}, expected DOP853 1e-12`);
+	assert.equal(best.scipyWithinAccuracy, false, 'scipyWithinAccuracy when every SciPy error exceeds 1e-3');
+	assert.equal(best.core, undefined, 'no core run besides the reference, so no best core run');
+});
+
+test('selectBestRuns without comparable runs', () => {
+	const scipyReference = solverRow({
+		implementation: 'SciPy',
+		method: 'DOP853 (deviation system)',
+		rtol: 1e-12,
+		isReference: true,
+		maxRelativeError: null,
+	});
+	const best = selectBestRuns([scipyReference]);
+	assert.equal(best.scipy, undefined, 'the reference run is not a candidate');
+	assert.equal(best.core, undefined, 'no core run');
+});
+
+test('speedTargetCheck compares the best runs with the 20x target', () => {
+	const cases: { coreMs: number; coreCpuMs: number; expected: boolean | null; expectedOnCpu: boolean }[] = [
+		{ coreMs: 40, coreCpuMs: 40, expected: true, expectedOnCpu: true },
+		{ coreMs: 500, coreCpuMs: 40, expected: false, expectedOnCpu: true },
+		{ coreMs: 500, coreCpuMs: 500, expected: false, expectedOnCpu: false },
+	];
+	for (const { coreMs, coreCpuMs, expected, expectedOnCpu } of cases) {
+		const core = solverRow({
+			implementation: 'TypeScript core',
+			method: 'exponential',
+			rtol: 1e-4,
+			medianMs: coreMs,
+			medianCpuMs: coreCpuMs,
+		});
+		const scipy = solverRow({
+			implementation: 'SciPy',
+			method: 'DOP853',
+			rtol: 1e-10,
+			medianMs: 1000,
+			medianCpuMs: 1000,
+		});
+		const check = speedTargetCheck(problemWith([coreReference, core, scipy]));
+		const ratio = `SciPy 1000 ms, core ${coreMs} ms wall and ${coreCpuMs} ms CPU`;
+		assert.equal(check.met, expected, `${ratio}: met is ${check.met}, expected ${expected}`);
+		assert.equal(check.metOnCpu, expectedOnCpu, `${ratio}: metOnCpu is ${check.metOnCpu}, expected ${expectedOnCpu}`);
+		assert.match(check.measured, /DOP853, rtol 1e-10/, `${ratio}: measured text names the SciPy run: ${check.measured}`);
+		assert.match(check.measured, /exponential, rtol 1e-4/, `${ratio}: measured text names the core run: ${check.measured}`);
+	}
+});
+
+test('speedTargetCheck labels the fallback and missing runs', () => {
+	const core = solverRow({
+		implementation: 'TypeScript core',
+		method: 'exponential',
+		rtol: 1e-4,
+		medianMs: 10,
+	});
+	const scipyLoose = solverRow({
+		implementation: 'SciPy',
+		method: 'DOP853',
+		rtol: 1e-12,
+		maxRelativeError: 2e-3,
+	});
+	const fallback = speedTargetCheck(problemWith([coreReference, core, scipyLoose]));
+	assert.match(fallback.measured, /no SciPy run within 1e-3/, `fallback text: ${fallback.measured}`);
+	assert.match(fallback.measured, /most accurate/, `fallback text: ${fallback.measured}`);
+	const noScipy = speedTargetCheck(problemWith([coreReference, core]));
+	assert.equal(noScipy.met, null, `without SciPy runs met is ${noScipy.met}, expected null`);
+	const looseCore = solverRow({
+		implementation: 'TypeScript core',
+		method: 'exponential',
+		rtol: 1e-3,
+		maxRelativeError: 2.5e-3,
+	});
+	const scipy = solverRow({ implementation: 'SciPy', method: 'DOP853', rtol: 1e-10 });
+	const noCore = speedTargetCheck(problemWith([coreReference, looseCore, scipy]));
+	assert.equal(noCore.met, false, `without a core run within 1e-3 met is ${noCore.met}, expected false`);
+	assert.match(noCore.measured, /no core run within 1e-3/, `text without a core run: ${noCore.measured}`);
 });

@@ -47,6 +47,8 @@ export interface MeasureResponse {
 	readonly steps?: number;
 	readonly rejectedSteps?: number;
 	readonly jacobianEvaluations?: number;
+	/** `solver.matrixFree` of the last run: true when it used the model's matrix-free Jacobian products. */
+	readonly matrixFree?: boolean;
 	readonly complete?: boolean;
 	readonly stopReason?: string;
 	readonly times?: readonly number[];
@@ -132,6 +134,7 @@ function measure(request: MeasureRequest): MeasureResponse {
 		steps: last.solver.steps,
 		rejectedSteps: last.solver.rejectedSteps,
 		jacobianEvaluations: last.solver.jacobianEvaluations,
+		matrixFree: last.solver.matrixFree,
 		complete: last.complete,
 		stopReason: last.stopReason,
 		times: last.times,
