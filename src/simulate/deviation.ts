@@ -147,6 +147,11 @@ export class DeviationSystem {
 		this.jacobianEvaluations++;
 	}
 
+	/** Computes rbar(t) and ubar(t) only, for `linearResidual` and `linearDisplacement`. */
+	loadLinearFlow(t: number): void {
+		this.loadFlow(t);
+	}
+
 	/** rbar at the last loaded time. */
 	get linearResidual(): Float64Array {
 		return this.flowSlots[0].residual;

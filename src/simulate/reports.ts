@@ -45,7 +45,13 @@ export function reportAt(
 	t: number,
 	state: Float64Array,
 ): ReportPoint {
-	system.load(t, state);
+	// With the layer factors and matrix-free products nothing here needs J_t, whose forward pass
+	// `load` would run: the factors come from their own passes at w_t.
+	if (problem.mlpKernelDrift !== undefined && system.matrixFree) {
+		system.loadLinearFlow(t);
+	} else {
+		system.load(t, state);
+	}
 	const { n, p, alpha } = system;
 	const rbar = system.linearResidual;
 	const ubar = system.linearDisplacement;
@@ -88,7 +94,9 @@ function reportedDrift(
 	for (let k = 0; k < p; k++) {
 		delta[k] = displacement[k] / alpha;
 	}
-	return driftNorms(factors.driftMatrices(delta, system.jacobianOffset), n, t);
+	// On the matrix-free path D is not formed, and the passes cost less than forming it.
+	const offset = system.matrixFree ? undefined : system.jacobianOffset;
+	return driftNorms(factors.driftMatrices(delta, offset), n, t);
 }
 
 /**
