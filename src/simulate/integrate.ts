@@ -285,7 +285,7 @@ class Driver {
 		if (time === start.t) {
 			return norm2(start.y, 0, this.request.residualSize);
 		}
-		if (this.stepper.denseOutput?.(time, this.probe)) {
+		if (this.stepper.denseReliable !== false && this.stepper.denseOutput?.(time, this.probe)) {
 			return norm2(this.probe, 0, this.request.residualSize);
 		}
 		if (this.probeOrigin !== start) {
