@@ -62,13 +62,33 @@ export async function openFile(page: Page, fileName: string, expectText: string)
 }
 
 async function quickOpen(page: Page, fileName: string): Promise<void> {
-	const input = await openQuickInput(page, 'Control+P');
-	await input.fill(fileName);
+	await typeIntoQuickInput(page, 'Control+P', fileName);
 	await page
 		.locator('.quick-input-list .monaco-list-row', { hasText: fileName.split('/').pop() })
 		.first()
 		.waitFor({ timeout: stepTimeoutMs });
 	await page.keyboard.press('Enter');
+}
+
+/**
+ * Opens the quick input with `key` and types `text`, opening it again (up to three times) when it
+ * closes before the text is in. The quick input closes when it loses focus, and a webview that
+ * finishes loading can take the focus right after the input opened: in CI the input went inert
+ * and then hidden while Playwright waited to type.
+ */
+async function typeIntoQuickInput(page: Page, key: string, text: string): Promise<void> {
+	for (let attempt = 1; ; attempt++) {
+		const input = await openQuickInput(page, key);
+		try {
+			await input.fill(text, { timeout: 5000 });
+			return;
+		} catch (error) {
+			if (attempt === 3) {
+				throw new Error(`the quick input closed before "${text}" was typed, 3 times: ${String(error)}`);
+			}
+			await page.keyboard.press('Escape');
+		}
+	}
 }
 
 /**
@@ -93,8 +113,7 @@ async function openQuickInput(page: Page, key: string): Promise<Locator> {
 
 /** Runs a command by its palette title ("Category: Title"), clicking the row with that title. */
 export async function runCommand(page: Page, title: string): Promise<void> {
-	const input = await openQuickInput(page, 'F1');
-	await input.fill(`>${title}`);
+	await typeIntoQuickInput(page, 'F1', `>${title}`);
 	// Rows read "<title><keybinding>". The best match is not always the first row: ">Preferences:
 	// Color Theme" lists "Preferences: Browse Color Themes in Marketplace" first.
 	const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
