@@ -107,6 +107,10 @@ export class HalfStepPair implements Stepper {
 		return !this.current.valid || !this.current.stateDependent;
 	}
 
+	get attemptDenseReliable(): boolean {
+		return !this.scratch.stateDependent;
+	}
+
 	/**
 	 * Writes the solution at `time` by `denseState` on the half step that contains it. The
 	 * interpolant passes through the remainders at the step's five nodes, so nothing is evaluated.
@@ -117,7 +121,7 @@ export class HalfStepPair implements Stepper {
 	denseOutput(time: number, out: Float64Array): boolean {
 		for (const record of [this.current, this.previous]) {
 			const [first, second] = record.segments;
-			if (record.valid && time >= first.t && time <= second.t + second.h) {
+			if (record.valid && !record.stateDependent && time >= first.t && time <= second.t + second.h) {
 				const segment = time < second.t ? first : second;
 				denseState(segment, (time - segment.t) / segment.h, out);
 				return true;
@@ -194,6 +198,9 @@ export class HalfStepPair implements Stepper {
 		inner.setFirstStage(step.start);
 		inner.attempt(step.t, step.y, step.h, this.full);
 		inner.restoreEnd(step.t + step.h, out, step.end);
+		// The full step left the system at its last stage, t + h/2. The error norm's scale and the
+		// kernel refresh after an accepted step read the loaded state, which must be the end.
+		this.system.load(step.t + step.h, out);
 		for (let k = 0; k < out.length; k++) {
 			const richardson = Math.abs(out[k] - this.full[k]) / 15;
 			this.error[k] = Math.max(richardson, this.quadratureError[k]);

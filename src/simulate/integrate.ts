@@ -153,6 +153,13 @@ class Driver {
 				h = size * Math.max(MIN_SHRINK, SAFETY * Math.pow(error, -exponent));
 				continue;
 			}
+			const report = this.reportInside(reportIndex, this.t + size);
+			if (report !== undefined && this.stepper.attemptDenseReliable === false) {
+				// The step needs its end state at that report time: take it again to end there.
+				this.stepper.invalidate();
+				h = report - this.t;
+				continue;
+			}
 			const growth = error === 0 ? MAX_GROWTH : Math.min(MAX_GROWTH, SAFETY * Math.pow(error, -exponent));
 			const proposed = size * Math.max(MIN_SHRINK, lastRejected ? Math.min(1, growth) : growth);
 			h = landing ? Math.max(h, proposed) : proposed;
@@ -182,6 +189,17 @@ class Driver {
 		this.next = old;
 		this.t = newTime;
 		this.steps++;
+	}
+
+	/** Returns the first report time from `index` on strictly inside (t, end), if any. */
+	private reportInside(index: number, end: number): number | undefined {
+		const { reportTimes } = this.request;
+		for (let i = index; i < reportTimes.length && reportTimes[i] < end * (1 - 1e-13); i++) {
+			if (reportTimes[i] > this.t * (1 + 1e-13)) {
+				return reportTimes[i];
+			}
+		}
+		return undefined;
 	}
 
 	/**

@@ -33,4 +33,6 @@ export interface Stepper {
 	denseOutput?(time: number, out: Float64Array): boolean;
 	/** False when report times should end steps instead of using `denseOutput` for now. */
 	readonly denseReliable?: boolean;
+	/** False when the dense output of the last attempt, once accepted, would not be reliable. */
+	readonly attemptDenseReliable?: boolean;
 }
