@@ -41,6 +41,14 @@ export interface TangentLayout {
 	readonly copyFactor: number;
 }
 
+/** Fan-in, fan-out and the offsets of one layer's W_l and b_l (-1 without biases) in w. */
+interface LayerGeometry {
+	readonly fanIn: number;
+	readonly fanOut: number;
+	readonly weights: number;
+	readonly biases: number;
+}
+
 /**
  * Matrix-free Jacobian products of an MLP at one parameter point, set by `setPoint`. Not safe for
  * concurrent use; `setPoint` overwrites the cached forward pass.
@@ -58,6 +66,8 @@ export class MlpTangentProducts implements TangentProducts {
 	private first: Float64Array;
 	private second: Float64Array;
 	private parameters: Float64Array;
+	/** Per copy and layer: fan-in, fan-out and the offsets of W_l and b_l (-1 without) in w. */
+	private readonly geometry: LayerGeometry[][];
 
 	constructor(layout: TangentLayout) {
 		const { widths } = layout.architecture;
@@ -72,6 +82,15 @@ export class MlpTangentProducts implements TangentProducts {
 		this.first = new Float64Array(maxWidth * n);
 		this.second = new Float64Array(maxWidth * n);
 		this.parameters = new Float64Array(0);
+		const { weightOffsets, biasOffsets } = layout.architecture;
+		this.geometry = layout.copyBases.map((base) =>
+			layers.map((fanIn, l) => ({
+				fanIn,
+				fanOut: widths[l + 1],
+				weights: base + weightOffsets[l],
+				biases: biasOffsets[l] < 0 ? -1 : base + biasOffsets[l],
+			})),
+		);
 	}
 
 	/** Runs the forward pass of every input at w and keeps what both products need. */
@@ -142,15 +161,10 @@ export class MlpTangentProducts implements TangentProducts {
 
 	/** a_{l+1} and s_{l+1} sigma'(z_l) of every input from a_l. */
 	private forwardLayer(copy: number, l: number): void {
-		const { architecture, activation } = this.layout;
-		const { widths, weightOffsets, biasOffsets, scales } = architecture;
+		const { activation, architecture } = this.layout;
 		const w = this.parameters;
 		const n = this.count;
-		const base = this.layout.copyBases[copy];
-		const fanIn = widths[l];
-		const fanOut = widths[l + 1];
-		const weights = base + weightOffsets[l];
-		const biases = biasOffsets[l] < 0 ? -1 : base + biasOffsets[l];
+		const { fanIn, fanOut, weights, biases } = this.geometry[copy][l];
 		const input = this.scaled[copy][l];
 		const output = this.scaled[copy][l + 1];
 		const slopes = this.slopes[copy][l + 1];
@@ -164,7 +178,7 @@ export class MlpTangentProducts implements TangentProducts {
 			addWeightedRows(z, to, w, weights + r * fanIn, input, fanIn, n);
 		}
 		activation.apply(z, output, slopes, fanOut * n);
-		const scale = scales[l + 1];
+		const scale = architecture.scales[l + 1];
 		if (scale !== 1) {
 			for (let index = 0; index < fanOut * n; index++) {
 				output[index] *= scale;
@@ -175,14 +189,9 @@ export class MlpTangentProducts implements TangentProducts {
 
 	/** Adds G_l A_l^T to the weights' part of out and the row sums of G_l to the biases' part. */
 	private accumulateLayerGradient(copy: number, l: number, g: Float64Array, out: Float64Array): void {
-		const { widths, weightOffsets, biasOffsets } = this.layout.architecture;
 		const n = this.count;
-		const base = this.layout.copyBases[copy];
-		const fanIn = widths[l];
-		const fanOut = widths[l + 1];
+		const { fanIn, fanOut, weights, biases } = this.geometry[copy][l];
 		const input = this.scaled[copy][l];
-		const weights = base + weightOffsets[l];
-		const biases = biasOffsets[l] < 0 ? -1 : base + biasOffsets[l];
 		for (let r = 0; r < fanOut; r++) {
 			const gStart = r * n;
 			const rowStart = weights + r * fanIn;
@@ -220,12 +229,9 @@ export class MlpTangentProducts implements TangentProducts {
 
 	/** next = s_l sigma'(z_{l-1}) ⊙ W_l^T g, for every input. */
 	private propagate(copy: number, l: number, g: Float64Array, next: Float64Array): void {
-		const { widths, weightOffsets } = this.layout.architecture;
 		const w = this.parameters;
 		const n = this.count;
-		const fanIn = widths[l];
-		const fanOut = widths[l + 1];
-		const weights = this.layout.copyBases[copy] + weightOffsets[l];
+		const { fanIn, fanOut, weights } = this.geometry[copy][l];
 		const slopes = this.slopes[copy][l];
 		next.fill(0, 0, fanIn * n);
 		for (let r = 0; r < fanOut; r++) {
@@ -256,15 +262,11 @@ export class MlpTangentProducts implements TangentProducts {
 		tangent: Float64Array | null,
 		out: Float64Array,
 	): void {
-		const { widths, weightOffsets, biasOffsets, layerCount } = this.layout.architecture;
+		const { layerCount } = this.layout.architecture;
 		const w = this.parameters;
 		const n = this.count;
-		const base = this.layout.copyBases[copy];
-		const fanIn = widths[l];
-		const fanOut = widths[l + 1];
+		const { fanIn, fanOut, weights, biases } = this.geometry[copy][l];
 		const input = this.scaled[copy][l];
-		const weights = base + weightOffsets[l];
-		const biases = biasOffsets[l] < 0 ? -1 : base + biasOffsets[l];
 		const slopes = l + 1 < layerCount ? this.slopes[copy][l + 1] : null;
 		for (let r = 0; r < fanOut; r++) {
 			const to = r * n;

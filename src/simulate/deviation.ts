@@ -4,7 +4,7 @@ import { gramMatrix, multiply, multiplyTransposed, norm2, productWithTranspose }
 import { forwardProducts, transposedProducts } from './deviationProducts';
 import type { TransposedProducts } from './deviationProducts';
 import type { LinearFlow } from './linearFlow';
-import { TangentCache } from './tangentCache';
+import { TangentCache, withinRelativeDistance } from './tangentCache';
 import type { PreparedProblem } from './problem';
 
 /**
@@ -539,16 +539,7 @@ class JacobianCache {
 	}
 
 	private isClose(cachedDelta: Float64Array, delta: Float64Array): boolean {
-		let difference = 0;
-		let size = 0;
-		for (let k = 0; k < delta.length; k++) {
-			const change = delta[k] - cachedDelta[k];
-			difference += change * change;
-			size += delta[k] * delta[k];
-		}
-		// NaN in a fresh slot makes the comparison false. An overflowed size never matches, so the
-		// model evaluates the Jacobian and the non-finite check names the time.
-		return Number.isFinite(size) && difference <= this.tolerance * this.tolerance * size;
+		return withinRelativeDistance(cachedDelta, delta, this.tolerance);
 	}
 
 	/** Moves a slot to the front. */

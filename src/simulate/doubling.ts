@@ -38,7 +38,7 @@ const SAMPLE_INTERVAL = 8;
  *   composite Simpson quadrature, so this term estimates `y_half`'s error from a remainder that
  *   varies quickly in time;
  * - the second half step's embedded estimate `(h/2) b_5 (G_5 - G_3)` times `EMBEDDED_WEIGHT`,
- *   which sees how the remainder depends on the state.
+ *   which measures how the remainder depends on the state.
  *
  * When that estimate rejects the step, the full step is taken as well (four more evaluations) and
  * step doubling's estimate `|y_half - y_full| / 15`, at least the quadrature term, decides. Where

@@ -450,11 +450,13 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 	const p = segment.y.length - n;
 	const degree = nodes.length - 1;
 	const weights = interpolationWeights(nodes);
+
 	const coordinates = new Float64Array(n);
 	toEigenbasis(reference, segment.y, coordinates);
 	const eigenvalues = reference.eigen.values;
 	const phi: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
 	const tau = theta * h;
+
 	// k! theta^k, and the plain weights k! theta^k phi_{k+1}(0) = theta^k / (k + 1) at A = 0.
 	const factors: number[] = [];
 	const plain: number[] = [];
@@ -465,6 +467,8 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 	}
 	const coefficients = new Array<number>(degree + 1).fill(0);
 	const phis = new Array<number>(degree + 1).fill(0);
+
+	// e block, in K_ref's eigenbasis.
 	for (let k = 0; k < n; k++) {
 		const x = -tau * eigenvalues[k];
 		phiFunctions(x, phi);
@@ -482,6 +486,8 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 		coordinates[k] = phi.phi0 * coordinates[k] + tau * forcing;
 	}
 	fromEigenbasis(reference, coordinates, out);
+
+	// d block, where A = 0.
 	for (let k = 0; k < p; k++) {
 		polynomialCoefficients(weights, values, k, 'weights', coefficients);
 		let forcing = 0;

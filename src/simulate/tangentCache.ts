@@ -1,5 +1,25 @@
 import type { TangentProducts } from '../model/types';
 
+/**
+ * Returns true when `||delta - cached||_2 <= tolerance ||delta||_2`. NaN in `cached` (a fresh
+ * slot) makes it false, and so does an overflowed `||delta||`, so that the caller evaluates at
+ * delta and its non-finite check names the time.
+ */
+export function withinRelativeDistance(
+	cached: Float64Array,
+	delta: Float64Array,
+	tolerance: number,
+): boolean {
+	let difference = 0;
+	let size = 0;
+	for (let k = 0; k < delta.length; k++) {
+		const change = delta[k] - cached[k];
+		difference += change * change;
+		size += delta[k] * delta[k];
+	}
+	return Number.isFinite(size) && difference <= tolerance * tolerance * size;
+}
+
 /** Forward passes kept with reuse on: a doubled exponential step revisits its last two times. */
 const SLOTS = 2;
 
@@ -59,15 +79,7 @@ export class TangentCache {
 	}
 
 	private isClose(cached: Float64Array, delta: Float64Array): boolean {
-		let difference = 0;
-		let size = 0;
-		for (let k = 0; k < delta.length; k++) {
-			const change = delta[k] - cached[k];
-			difference += change * change;
-			size += delta[k] * delta[k];
-		}
-		// NaN in a fresh slot makes the comparison false; so does an overflowed size.
-		return Number.isFinite(size) && difference <= this.tolerance * this.tolerance * size;
+		return withinRelativeDistance(cached, delta, this.tolerance);
 	}
 
 	private promote(slot: number): void {

@@ -6,7 +6,21 @@ import { join } from 'node:path';
 
 import { SpecError } from '../../../src/errors';
 import type { DifferentiableModel } from '../../../src/model/types';
-import type { ModelSpec, ResolvedSpec } from '../../../src/spec/types';
+import type { Activation, MlpModelSpec, ModelSpec, ResolvedSpec } from '../../../src/spec/types';
+
+/** Returns an MLP model section: no biases, NTK parametrization, no centering, seed 7, then `options`. */
+export function mlpSpec(widths: number[], activation: Activation, options: Partial<MlpModelSpec> = {}): MlpModelSpec {
+	return {
+		type: 'mlp',
+		widths,
+		activation,
+		bias: false,
+		parametrization: 'ntk',
+		centering: 'none',
+		init: { seed: 7 },
+		...options,
+	};
+}
 
 /** Asserts `|actual - expected| <= tolerance * max(1, |expected|)` with a message naming all four. */
 export function assertClose(actual: number, expected: number, tolerance: number, label: string): void {

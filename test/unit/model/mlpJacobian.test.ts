@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createModel } from '../../../src/model/index';
-import type { Activation, Centering, MlpModelSpec, Parametrization } from '../../../src/spec/types';
-import { assertClose, assertJacobianMatchesDifferences, makeSpec, pseudoRandomVector } from './helpers';
+import type { Activation, Centering, Parametrization } from '../../../src/spec/types';
+import { assertClose, assertJacobianMatchesDifferences, makeSpec, mlpSpec, pseudoRandomVector } from './helpers';
 
 const ACTIVATIONS: Activation[] = ['tanh', 'softplus', 'sigmoid', 'gelu', 'sin', 'relu'];
 const CENTERINGS: Centering[] = ['none', 'initial', 'antisymmetric'];
@@ -18,18 +18,7 @@ const INPUTS = [
 	[-0.2, 0.9, 1.5],
 ];
 
-function mlp(widths: number[], activation: Activation, options: Partial<MlpModelSpec> = {}): MlpModelSpec {
-	return {
-		type: 'mlp',
-		widths,
-		activation,
-		bias: false,
-		parametrization: 'ntk',
-		centering: 'none',
-		init: { seed: 7 },
-		...options,
-	};
-}
+const mlp = mlpSpec;
 
 /** Moves w0 off the initialization so that biases and both copies are non-trivial. */
 function perturbed(initial: Float64Array, seed: number): Float64Array {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 
 import { createModel } from '../../../src/model/index';
 import type { Activation, Centering, MlpModelSpec, Parametrization } from '../../../src/spec/types';
-import { makeSpec, pseudoRandomVector } from './helpers';
+import { makeSpec, mlpSpec, pseudoRandomVector } from './helpers';
 
 const ACTIVATIONS: Activation[] = ['tanh', 'softplus', 'gelu', 'relu'];
 const CENTERINGS: Centering[] = ['none', 'initial', 'antisymmetric'];
@@ -21,16 +21,7 @@ const INPUTS = [
 ];
 
 function mlp(widths: number[], activation: Activation, options: Partial<MlpModelSpec>): MlpModelSpec {
-	return {
-		type: 'mlp',
-		widths,
-		activation,
-		bias: false,
-		parametrization: 'ntk',
-		centering: 'none',
-		init: { seed: 5 },
-		...options,
-	};
+	return mlpSpec(widths, activation, { init: { seed: 5 }, ...options });
 }
 
 /** Largest |a_k - b_k| over max(1, max |b_k|). */

@@ -170,7 +170,7 @@ describe('MLP kernel drift from layer factors', () => {
 describe('simulation kernel drift', () => {
 	// A model passed in makes the run apply the Jacobian formula to the deviation system's current
 	// offset. The layer factors come from that same offset on the stored path and from passes at
-	// w_t on the matrix-free one, so rounding separates the two: both form differences whose
+	// w_t on the matrix-free one, so rounding separates the two. Both form differences whose
 	// relative rounding error grows like alpha * 2^-52 (2e-10 at alpha 1e6).
 	for (const alpha of [100, 1e6]) {
 		it(`agrees with the Jacobian formula at alpha ${alpha}`, () => {
