@@ -387,6 +387,39 @@ export class DeviationSystem {
 		return Float64Array.from(this.problem.initialJacobian);
 	}
 
+	/** Certified Lip(Dh) on the ball of radius `radius` around w0 (Infinity when there is none). */
+	jacobianLipschitz(radius: number): number {
+		return this.problem.model.lipschitz(radius).jacobianLipschitzBound;
+	}
+
+	/** Copies `w - w0` of the last loaded state into `out` (length p). */
+	copyWeightDisplacement(out: Float64Array): void {
+		out.set(this.delta);
+	}
+
+	/** Returns `||w - w0||` for the last loaded state. */
+	weightDisplacementNorm(): number {
+		return norm2(this.delta);
+	}
+
+	/** Returns `||w - w'||` for the last loaded state w and `saved = w' - w0`. */
+	weightDistance(saved: Float64Array): number {
+		const delta = this.delta;
+		let scale = 0;
+		for (let k = 0; k < delta.length; k++) {
+			scale = Math.max(scale, Math.abs(delta[k] - saved[k]));
+		}
+		if (scale === 0) {
+			return 0;
+		}
+		let sum = 0;
+		for (let k = 0; k < delta.length; k++) {
+			const value = (delta[k] - saved[k]) / scale;
+			sum += value * value;
+		}
+		return scale * Math.sqrt(sum);
+	}
+
 	/**
 	 * Returns the Frobenius norm of J_t - J_ref for the last loaded state: `||D - D_ref||_F`.
 	 */
@@ -413,15 +446,25 @@ export class DeviationSystem {
 	}
 
 	/**
-	 * Returns `K_t = K0 + D J0^T + J0 D^T + D D^T` for the last loaded state, without forming J_t:
-	 * two n x n x p products and no n x p array.
+	 * Returns K_t for the last loaded state without forming J_t: `K0 + (K_t - K0)` with the drift
+	 * from an MLP's layer factors (`MlpKernelDrift`), and otherwise
+	 * `K0 + D J0^T + J0 D^T + D D^T`, two n x n x p products and no further n x p array.
 	 */
 	currentKernel(): Float64Array {
 		const { n, p } = this;
+		const initial = this.problem.initialKernel;
+		const factors = this.problem.mlpKernelDrift;
+		if (factors !== undefined) {
+			// From the layer factors: 3 n^2 m multiply-adds for one hidden layer, no J_t - J0.
+			const kernel = factors.driftMatrices(this.delta).drift;
+			for (let index = 0; index < n * n; index++) {
+				kernel[index] += initial[index];
+			}
+			return kernel;
+		}
 		const offset = this.jacobianOffset;
 		const cross = productWithTranspose(offset, this.problem.initialJacobian, n, p);
 		const kernel = gramMatrix(offset, n, p);
-		const initial = this.problem.initialKernel;
 		for (let i = 0; i < n; i++) {
 			for (let j = 0; j < n; j++) {
 				kernel[i * n + j] += initial[i * n + j] + cross[i * n + j] + cross[j * n + i];

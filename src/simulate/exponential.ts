@@ -99,6 +99,14 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 	private nextFirstWeights: Float64Array;
 	private readonly half: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
 	private readonly full: PhiValues = { phi0: 0, phi1: 0, phi2: 0, phi3: 0 };
+	/**
+	 * `||J_s - J_ref||_F` measured at the point w_s whose `w_s - w0` is kept, for `distanceBound`.
+	 * The initial reference is K0, taken at w0, so the distance starts at 0.
+	 */
+	private readonly measured: { distance: number; readonly displacement: Float64Array };
+	/** Radius around w0 on which `lipschitz` bounds Lip(Dh); -1 before the first bound. */
+	private lipschitzRadius = -1;
+	private lipschitz = Infinity;
 
 	constructor(system: DeviationSystem, rtol: number, initialReference: ReferenceKernel) {
 		this.system = system;
@@ -116,6 +124,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		this.coefficients = new Float64Array(n * COEFFICIENTS);
 		this.nextFirstEigen = new Float64Array(n);
 		this.nextFirstWeights = new Float64Array(p);
+		this.measured = { distance: 0, displacement: new Float64Array(p) };
 	}
 
 	attempt(t: number, y: Float64Array, h: number, out: Float64Array): number {
@@ -257,16 +266,44 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 	 * from J0 and D without an n x p array for J_t) and one eigendecomposition.
 	 */
 	afterStep(t: number, _y: Float64Array, nextStep: number): void {
+		if (nextStep * this.driftBound(this.distanceBound()) <= REFRESH_THRESHOLD) {
+			return;
+		}
 		const distance = this.system.referenceDistance(this.reference);
-		const driftBound = distance * (2 * this.referenceNormJ + distance);
-		if (nextStep * driftBound <= REFRESH_THRESHOLD) {
+		this.measured.distance = distance;
+		this.system.copyWeightDisplacement(this.measured.displacement);
+		if (nextStep * this.driftBound(distance) <= REFRESH_THRESHOLD) {
 			return;
 		}
 		this.reference = this.currentKernel(t);
+		this.measured.distance = 0;
+		this.system.copyWeightDisplacement(this.measured.displacement);
 		this.referenceNormJ = largestSingularValue(this.reference);
 		this.coefficientStep = Number.NaN;
 		this.kernelRefreshes++;
 		this.firstStageValid = false;
+	}
+
+	/** Bound on `||K_t - K_ref||` from a bound on `||J_t - J_ref||`. */
+	private driftBound(distance: number): number {
+		return distance * (2 * this.referenceNormJ + distance);
+	}
+
+	/**
+	 * Bounds `||J_t - J_ref||` without forming J_t: the distance measured at an earlier point w_s
+	 * plus `Lip(Dh) ||w_t - w_s||`, by the triangle inequality. Lip(Dh) is the model's certified
+	 * constant on a ball around w0 that holds both points; the ball's radius doubles when w_t leaves
+	 * it. Forming `J_t - J0` for the measured distance costs n p per step, and on lazy runs the bound
+	 * spares it on most steps.
+	 */
+	private distanceBound(): number {
+		const radius = this.system.weightDisplacementNorm();
+		if (radius > this.lipschitzRadius) {
+			this.lipschitzRadius = 2 * radius;
+			this.lipschitz = this.system.jacobianLipschitz(this.lipschitzRadius);
+		}
+		const moved = this.system.weightDistance(this.measured.displacement);
+		return moved === 0 ? this.measured.distance : this.measured.distance + this.lipschitz * moved;
 	}
 
 	private currentKernel(t: number): ReferenceKernel {

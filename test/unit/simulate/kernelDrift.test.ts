@@ -169,7 +169,7 @@ describe('MLP kernel drift from layer factors', () => {
 
 describe('simulation kernel drift', () => {
 	// A model passed in makes the run apply the Jacobian formula to the deviation system's current
-	// offset. The layer factors come from that same offset on the stored path and from passes at
+	// offset, for the reports and for the kernel refreshes. The layer factors come from that same offset on the stored path and from passes at
 	// w_t on the matrix-free one, so rounding separates the two. Both form differences whose
 	// relative rounding error grows like alpha * 2^-52 (2e-10 at alpha 1e6).
 	for (const alpha of [100, 1e6]) {
@@ -182,9 +182,20 @@ describe('simulation kernel drift', () => {
 				problem: prepareProblem(spec, { model: createModel(spec) }),
 			});
 			assert.equal(factored.times.length, spec.analysis.times.length, 'report count');
-			const message = 'E(t) must not depend on how the drift is reported';
-			assert.deepEqual(factored.err, reference.err, message);
-			assert.deepEqual(factored.normDw, reference.normDw, '||w - w0|| must not change');
+			// A kernel refresh takes K_t from the same layer factors, so E and ||w - w0|| differ
+			// only by that rounding, carried along the run.
+			for (let i = 0; i < factored.times.length; i++) {
+				for (const [name, actual, expected] of [
+					['E', factored.err[i], reference.err[i]],
+					['||w - w0||', factored.normDw[i], reference.normDw[i]],
+				] as const) {
+					const error = Math.abs(actual / expected - 1);
+					assert.ok(
+						error <= 1e-11,
+						`alpha ${alpha}, t ${factored.times[i]}: ${name} ${actual}, expected ${expected}, relative error ${error}`,
+					);
+				}
+			}
 			for (let i = 0; i < factored.times.length; i++) {
 				const actual = factored.normKdrift[i];
 				const expected = reference.normKdrift[i];
