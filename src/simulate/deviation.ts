@@ -19,6 +19,22 @@ export interface ReferenceKernel {
 	/** J_ref, row-major n x p; null on the matrix-free path, which never multiplies by it. */
 	readonly jacobian: Float64Array | null;
 	readonly eigen: SymmetricEigen;
+	/**
+	 * The part of the linear flow's forcing that K_ref accounts for, which the exponential method
+	 * integrates exactly. It is null when the reference is K0, because that part is then zero.
+	 */
+	readonly forcing: ReferenceForcing | null;
+}
+
+/**
+ * `F(t) = -(K_ref - K0) rbar(t)` in K_ref's eigenbasis: `F_k(t) = -sum_l M_kl exp(-l_l t)` with
+ * `M = Q_ref^T (K_ref - K0) Q0 diag(c)`, where `rbar(t) = Q0 exp(-l t) c`.
+ */
+export interface ReferenceForcing {
+	/** M, row-major n x n. */
+	readonly matrix: Float64Array;
+	/** K0's eigenvalues l, the decay rates of rbar's modes. */
+	readonly rates: Float64Array;
 }
 
 /**
@@ -446,31 +462,42 @@ export class DeviationSystem {
 	}
 
 	/**
-	 * Returns K_t for the last loaded state without forming J_t: `K0 + (K_t - K0)` with the drift
-	 * from an MLP's layer factors (`MlpKernelDrift`), and otherwise
-	 * `K0 + D J0^T + J0 D^T + D D^T`, two n x n x p products and no further n x p array.
+	 * Returns K_t and the drift `K_t - K0` for the last loaded state without forming J_t. The drift
+	 * comes from an MLP's layer factors (`MlpKernelDrift`, 3 n^2 m multiply-adds for one hidden
+	 * layer) or else as `D J0^T + J0 D^T + D D^T` (two n x n x p products), so it has no
+	 * cancellation, and `K_t = K0 + drift`.
 	 */
-	currentKernel(): Float64Array {
+	currentKernel(): { readonly kernel: Float64Array; readonly drift: Float64Array } {
 		const { n, p } = this;
-		const initial = this.problem.initialKernel;
 		const factors = this.problem.mlpKernelDrift;
+		let drift: Float64Array;
 		if (factors !== undefined) {
-			// From the layer factors: 3 n^2 m multiply-adds for one hidden layer, no J_t - J0.
-			const kernel = factors.driftMatrices(this.delta).drift;
-			for (let index = 0; index < n * n; index++) {
-				kernel[index] += initial[index];
-			}
-			return kernel;
-		}
-		const offset = this.jacobianOffset;
-		const cross = productWithTranspose(offset, this.problem.initialJacobian, n, p);
-		const kernel = gramMatrix(offset, n, p);
-		for (let i = 0; i < n; i++) {
-			for (let j = 0; j < n; j++) {
-				kernel[i * n + j] += initial[i * n + j] + cross[i * n + j] + cross[j * n + i];
+			// As in the reports: from the stored offset where there is one, else from passes at w_t.
+			drift = factors.driftMatrices(this.delta, this.tangents ? undefined : this.jacobianOffset).drift;
+		} else {
+			const offset = this.jacobianOffset;
+			const cross = productWithTranspose(offset, this.problem.initialJacobian, n, p);
+			drift = gramMatrix(offset, n, p);
+			for (let i = 0; i < n; i++) {
+				for (let j = 0; j < n; j++) {
+					drift[i * n + j] += cross[i * n + j] + cross[j * n + i];
+				}
 			}
 		}
-		return kernel;
+		const initial = this.problem.initialKernel;
+		const kernel = new Float64Array(n * n);
+		for (let index = 0; index < n * n; index++) {
+			kernel[index] = initial[index] + drift[index];
+		}
+		return { kernel, drift };
+	}
+
+	/**
+	 * The linear flow's modes: `rbar(t) = Q0 exp(-l t) c` with K0's eigenvalues l, its eigenvectors
+	 * Q0 and `c = Q0^T r0`.
+	 */
+	get linearModes(): { readonly eigen: SymmetricEigen; readonly coefficients: Float64Array } {
+		return { eigen: this.problem.initialKernelEigen, coefficients: this.flow.coefficients };
 	}
 }
 

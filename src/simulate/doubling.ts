@@ -146,7 +146,7 @@ export class HalfStepPair implements Stepper {
 		inner.copyStage(4, threeQuarters.eigen, threeQuarters.weights);
 		inner.evaluateEnd(end);
 		const secondError = inner.lastError;
-		inner.quadratureStep(h, y, { start, middle, end }, this.quadrature);
+		inner.quadratureStep(t, h, y, { start, middle, end }, this.quadrature);
 		const reference = inner.currentReference;
 		Object.assign(first, { t, h: 0.5 * h, reference });
 		Object.assign(second, { t: t + 0.5 * h, h: 0.5 * h, reference });

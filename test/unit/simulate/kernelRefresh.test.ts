@@ -33,7 +33,7 @@ describe('kernel refresh test', () => {
 
 	// alpha 1 is far from lazy: the kernel moves and the reference is refreshed several times.
 	for (const alpha of [1, 100]) {
-		it(`refreshes at the same steps with and without the Lipschitz bound, alpha ${alpha}`, () => {
+		it(`same refreshes with and without bound, alpha ${alpha}`, () => {
 			const spec = benchSpec('small');
 			const counter = countMeasurements();
 			restore = counter.restore;
@@ -55,8 +55,10 @@ describe('kernel refresh test', () => {
 				const error = Math.abs(bounded.err[i] / exact.err[i] - 1);
 				assert.ok(error <= 1e-11, `t ${bounded.times[i]}: E ${bounded.err[i]}, expected ${exact.err[i]}`);
 			}
+			// Without the bound every step measures, except those that refresh because the weights
+			// moved far from the reference.
 			assert.ok(
-				exactMeasurements >= exact.solver.steps,
+				exactMeasurements + exact.solver.kernelRefreshes >= exact.solver.steps,
 				`${exactMeasurements} measurements without the bound, ${exact.solver.steps} steps`,
 			);
 			// Far from lazy the weights move quickly and the bound spares fewer measurements.
