@@ -4,6 +4,7 @@ import { gramMatrix, multiply, multiplyTransposed, norm2, productWithTranspose }
 import { forwardProducts, transposedProducts } from './deviationProducts';
 import type { TransposedProducts } from './deviationProducts';
 import type { LinearFlow } from './linearFlow';
+import type { LayerFactors } from './mlpKernelDrift';
 import { TangentCache, withinRelativeDistance } from './tangentCache';
 import type { PreparedProblem } from './problem';
 
@@ -14,8 +15,16 @@ import type { PreparedProblem } from './problem';
 export interface ReferenceKernel {
 	/** Sum-loss time at which J_ref was taken. */
 	readonly time: number;
-	/** J_ref - J0, row-major n x p, or null when the reference is K0 itself. */
+	/**
+	 * J_ref - J0, row-major n x p, or null when the reference is K0 itself or when `layerFactors`
+	 * stands in for it.
+	 */
 	readonly jacobianOffset: Float64Array | null;
+	/**
+	 * An MLP's layer factors at the reference point on the matrix-free path, from which
+	 * `DeviationSystem.referenceDistance` computes `||J_t - J_ref||_F`; null otherwise.
+	 */
+	readonly layerFactors: LayerFactors | null;
 	/** J_ref, row-major n x p; null on the matrix-free path, which never multiplies by it. */
 	readonly jacobian: Float64Array | null;
 	readonly eigen: SymmetricEigen;
@@ -437,9 +446,16 @@ export class DeviationSystem {
 	}
 
 	/**
-	 * Returns the Frobenius norm of J_t - J_ref for the last loaded state: `||D - D_ref||_F`.
+	 * Returns the Frobenius norm of J_t - J_ref for the last loaded state: `||D - D_ref||_F`, from
+	 * an MLP's layer factors on the matrix-free path.
 	 */
 	referenceDistance(reference: ReferenceKernel): number {
+		const factors = this.problem.mlpKernelDrift;
+		if (this.tangents !== undefined && factors !== undefined) {
+			// From the layer factors, without forming J_t - J0 (n p) or keeping J_ref - J0.
+			const referenceFactors = reference.layerFactors ?? factors.initialFactors;
+			return factors.factorDistance(factors.factorsAt(this.delta), referenceFactors);
+		}
 		const offset = this.jacobianOffset;
 		const referenceOffset = reference.jacobianOffset;
 		if (referenceOffset === null) {
@@ -496,6 +512,15 @@ export class DeviationSystem {
 	 * The linear flow's modes: `rbar(t) = Q0 exp(-l t) c` with K0's eigenvalues l, its eigenvectors
 	 * Q0 and `c = Q0^T r0`.
 	 */
+	/**
+	 * Returns an MLP's layer factors at the last loaded state on the matrix-free path, where they
+	 * stand in for J_t - J0 in a reference kernel, and null otherwise.
+	 */
+	currentLayerFactors(): LayerFactors | null {
+		const factors = this.problem.mlpKernelDrift;
+		return this.tangents !== undefined && factors !== undefined ? factors.factorsAt(this.delta) : null;
+	}
+
 	get linearModes(): { readonly eigen: SymmetricEigen; readonly coefficients: Float64Array } {
 		return { eigen: this.problem.initialKernelEigen, coefficients: this.flow.coefficients };
 	}

@@ -358,14 +358,17 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 
 	private currentKernel(t: number): ReferenceKernel {
 		const { n, p } = this.system;
-		const offset = Float64Array.from(this.system.jacobianOffset);
+		const layerFactors = this.system.currentLayerFactors();
+		// With the layer factors, the refresh test needs no copy of J_ref - J0.
+		const offset = layerFactors === null ? Float64Array.from(this.system.jacobianOffset) : null;
 		const { kernel, drift } = this.system.currentKernel();
 		// The matrix-free path needs only K_t's eigendecomposition, not J_t.
 		let jacobian: Float64Array | null = null;
 		if (!this.system.matrixFree) {
 			jacobian = this.system.initialJacobianCopy();
+			const stored = offset as Float64Array;
 			for (let index = 0; index < n * p; index++) {
-				jacobian[index] += offset[index];
+				jacobian[index] += stored[index];
 			}
 		}
 		const eigen = decomposeKernel(kernel, n, {
@@ -374,7 +377,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 			options: { nonNegative: true },
 		});
 		const forcing = referenceForcing(eigen, drift, this.system.linearModes);
-		return { time: t, jacobianOffset: offset, jacobian, eigen, forcing };
+		return { time: t, jacobianOffset: offset, layerFactors, jacobian, eigen, forcing };
 	}
 
 	/** Evaluates [N; dd/dt] at a stage and stores N in K_ref's eigenbasis. */
@@ -661,7 +664,7 @@ export function initialReferenceKernel(
 	jacobian: Float64Array,
 	eigen: ReferenceKernel['eigen'],
 ): ReferenceKernel {
-	return { time: 0, jacobianOffset: null, jacobian, eigen, forcing: null };
+	return { time: 0, jacobianOffset: null, layerFactors: null, jacobian, eigen, forcing: null };
 }
 
 function largestSingularValue(reference: ReferenceKernel): number {

@@ -17,6 +17,9 @@ interface BlockFactors {
 	readonly inputs: Float64Array;
 }
 
+/** The factors of every parameter block at one parameter vector (see `MlpKernelDrift.factorsAt`). */
+export type LayerFactors = readonly BlockFactors[];
+
 /** Shape of one parameter block. */
 interface BlockShape {
 	readonly fanIn: number;
@@ -139,6 +142,72 @@ export class MlpKernelDrift {
 			this.addBlock(b, changes[b], result);
 		}
 		return result;
+	}
+
+	/** The layer factors at w0. */
+	get initialFactors(): LayerFactors {
+		return this.initial;
+	}
+
+	/** Returns the layer factors at w0 + delta, in new arrays: one forward and backward pass per input. */
+	factorsAt(delta: Float64Array): LayerFactors {
+		const w = this.weights;
+		const w0 = this.initialParameters;
+		for (let k = 0; k < w.length; k++) {
+			w[k] = w0[k] + delta[k];
+		}
+		const blocks = this.allocateFactors();
+		this.computeFactors(w, blocks);
+		return blocks;
+	}
+
+	/**
+	 * Returns `||J(a) - J(b)||_F` from the layer factors at two points, in O(n (fan_in + fan_out))
+	 * per layer instead of forming the n x p Jacobians. Row r's block of layer l is `g h^T` (and
+	 * `g` for the biases), and with `dg = g_a - g_b`, `dh = h_a - h_b`
+	 *
+	 * ```tex
+	 * \|g_a h_a^\top - g_b h_b^\top\|_F^2 = \|dg\|^2 \|h_a\|^2 + 2 (dg \cdot g_b)(h_a \cdot dh)
+	 *   + \|g_b\|^2 \|dh\|^2,
+	 * ```
+	 *
+	 * from `g_a h_a^T - g_b h_b^T = dg h_a^T + g_b dh^T`. No term subtracts two Jacobian entries.
+	 */
+	factorDistance(a: LayerFactors, b: LayerFactors): number {
+		const n = this.n;
+		let sum = 0;
+		for (let block = 0; block < this.shapes.length; block++) {
+			const { fanIn, fanOut, bias } = this.shapes[block];
+			const [first, second] = [a[block], b[block]];
+			for (let r = 0; r < n; r++) {
+				let changeSquared = 0;
+				let changeDotGradient = 0;
+				let gradientSquared = 0;
+				for (let j = r * fanOut; j < (r + 1) * fanOut; j++) {
+					const change = first.gradients[j] - second.gradients[j];
+					changeSquared += change * change;
+					changeDotGradient += change * second.gradients[j];
+					gradientSquared += second.gradients[j] * second.gradients[j];
+				}
+				let inputSquared = 0;
+				let inputDotChange = 0;
+				let inputChangeSquared = 0;
+				for (let c = r * fanIn; c < (r + 1) * fanIn; c++) {
+					const change = first.inputs[c] - second.inputs[c];
+					inputSquared += first.inputs[c] * first.inputs[c];
+					inputDotChange += first.inputs[c] * change;
+					inputChangeSquared += change * change;
+				}
+				sum +=
+					changeSquared * inputSquared +
+					2 * changeDotGradient * inputDotChange +
+					gradientSquared * inputChangeSquared;
+				if (bias) {
+					sum += changeSquared;
+				}
+			}
+		}
+		return Math.sqrt(Math.max(0, sum));
 	}
 
 	/** Returns the factor changes from the passes at w0 + delta. */

@@ -167,6 +167,53 @@ describe('MLP kernel drift from layer factors', () => {
 	});
 });
 
+/** Returns ||J(w0 + a) - J(w0 + b)||_F from the formed n x p Jacobians. */
+function formedDistance(spec: ResolvedSpec, a: Float64Array, b: Float64Array): number {
+	const problem = prepareProblem(spec);
+	const n = problem.outputCount;
+	const p = problem.parameterCount;
+	const w0 = problem.model.initialParameters;
+	const [first, second] = [new Float64Array(n * p), new Float64Array(n * p)];
+	problem.model.jacobian(w0.map((value, k) => value + a[k]), first);
+	problem.model.jacobian(w0.map((value, k) => value + b[k]), second);
+	let sum = 0;
+	for (let index = 0; index < first.length; index++) {
+		sum += (first[index] - second[index]) ** 2;
+	}
+	return Math.sqrt(sum);
+}
+
+describe('Jacobian distance from layer factors', () => {
+	const variants = [
+		{ label: 'one hidden layer without biases', spec: () => variantSpec('tanh', 'initial', [3, 7, 2], false) },
+		{ label: 'deep, biases, antisymmetric', spec: () => variantSpec('gelu', 'antisymmetric') },
+		{ label: 'deep, softplus, no centering', spec: () => variantSpec('softplus', 'none') },
+	];
+	for (const { label, spec: build } of variants) {
+		it(`matches the formed Jacobians: ${label}`, () => {
+			const spec = build();
+			const problem = prepareProblem(spec);
+			const factors = problem.mlpKernelDrift;
+			assert.ok(factors !== undefined, 'no layer factors for an MLP spec');
+			const random = createRandomStream(5);
+			const p = problem.parameterCount;
+			const a = new Float64Array(p).map(() => 0.1 * random.normal());
+			for (const scale of [1e-1, 1e-6]) {
+				// b is a point near a, so the distance is small against the Jacobians themselves.
+				const b = a.map((value) => value + scale * random.normal());
+				const actual = factors.factorDistance(factors.factorsAt(a), factors.factorsAt(b));
+				const expected = formedDistance(spec, a, b);
+				const error = Math.abs(actual / expected - 1);
+				// Both sides difference two passes, which loses about 1 / scale times 2^-52.
+				const tolerance = scale < 1e-3 ? 1e-8 : 1e-12;
+				assert.ok(error <= tolerance, `scale ${scale}: ${actual}, expected ${expected}, relative error ${error}`);
+			}
+			const atStart = factors.factorDistance(factors.initialFactors, factors.factorsAt(new Float64Array(p)));
+			assert.equal(atStart, 0, 'the distance from w0 to itself');
+		});
+	}
+});
+
 describe('simulation kernel drift', () => {
 	// A model passed in makes the run apply the Jacobian formula to the deviation system's current
 	// offset, for the reports and for the kernel refreshes. The layer factors come from that same offset on the stored path and from passes at
