@@ -34,7 +34,7 @@ import {
 import { MlpKernel } from './mlpKernel';
 import { MlpTangentProducts } from './mlpTangent';
 import { createArchitecture, readInitialWeights, type MlpArchitecture } from './mlpWeights';
-import { certifiedSpectralNorm, frobeniusNorm } from './operatorNorm';
+import { certifiedNormFromGram, certifiedSpectralNorm, frobeniusNorm } from './operatorNorm';
 import type { DifferentiableModel, LipschitzConstants, TangentProducts } from './types';
 
 /**
@@ -201,6 +201,15 @@ class MlpModel implements DifferentiableModel {
 	private describeNonSmooth(): string {
 		const name = this.parts.activation.name;
 		return `not Lipschitz: the derivative of ${name} jumps, so Lip(Dh) is infinite`;
+	}
+
+	adoptInitialKernel(largestEigenvalue: number, trace: number): void {
+		this.certifiedInitialJacobianNorm ??= certifiedNormFromGram(
+			largestEigenvalue,
+			trace,
+			this.outputCount,
+			this.parameterCount,
+		);
 	}
 
 	private initialJacobianNorm(): number {

@@ -44,12 +44,25 @@ export function spectralNorm(matrix: Float64Array, rows: number, cols: number): 
  * ```
  */
 export function certifiedSpectralNorm(matrix: Float64Array, rows: number, cols: number): number {
-	const roundoff = Number.EPSILON / 2;
 	const eigenvalue = largestGramEigenvalue(matrix, rows, cols);
 	const frobenius = frobeniusNorm(matrix);
-	const gramError = 1.01 * Math.max(rows, cols) * roundoff * frobenius * frobenius;
+	return certifiedNormFromGram(eigenvalue, frobenius * frobenius, rows, cols);
+}
+
+/**
+ * Returns the bound of `certifiedSpectralNorm` from a Gram matrix the caller already has: its
+ * largest eigenvalue (from a backward-stable eigensolver) and `||A||_F^2`, the Gram's trace.
+ */
+export function certifiedNormFromGram(
+	largestEigenvalue: number,
+	frobeniusSquared: number,
+	rows: number,
+	cols: number,
+): number {
+	const roundoff = Number.EPSILON / 2;
+	const gramError = 1.01 * Math.max(rows, cols) * roundoff * frobeniusSquared;
 	const solverFactor = 1 + 16 * Math.min(rows, cols) * roundoff;
-	return Math.sqrt(eigenvalue * solverFactor + gramError);
+	return Math.sqrt(Math.max(0, largestEigenvalue) * solverFactor + gramError);
 }
 
 function largestGramEigenvalue(matrix: Float64Array, rows: number, cols: number): number {

@@ -40,6 +40,14 @@ export interface DifferentiableModel {
 	 * MLP). Optional; each call returns independent buffers.
 	 */
 	tangentProducts?(): TangentProducts;
+	/**
+	 * Takes the initial kernel `K0 = J0 J0^T` from the caller, who has formed and decomposed it,
+	 * so the model need not form J0 and its Gram matrix again for `||J0||_2`. Optional.
+	 *
+	 * @param largestEigenvalue - lambda_max(K0)
+	 * @param trace - trace(K0) = ||J0||_F^2
+	 */
+	adoptInitialKernel?(largestEigenvalue: number, trace: number): void;
 }
 
 /** Products with the Jacobian J(w) = Dh(w) at one point, without forming the n x p matrix. */

@@ -98,6 +98,11 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 	});
 	checkDeadline('decomposing the kernel K0');
 	const lambdaMax = n > 0 ? initialKernelEigen.values[n - 1] : 0;
+	let trace = 0;
+	for (let i = 0; i < n; i++) {
+		trace += initialKernel[i * n + i];
+	}
+	model.adoptInitialKernel?.(lambdaMax, trace);
 	let jacobianTimesEigenvectors: Float64Array | undefined;
 	let kernelDrift: MlpKernelDrift | undefined;
 	const modelSpec = spec.model;

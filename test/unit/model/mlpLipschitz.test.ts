@@ -208,3 +208,40 @@ test('wide hidden layer norm bound', () => {
 	assert.ok(summary.spectral[1] >= exact, `bound ${summary.spectral[1]} below ||W_1||_2 ${exact}`);
 	assert.ok(summary.spectral[1] <= 520 * 1.01, `bound ${summary.spectral[1]} above ||W_1||_F of about 520`);
 });
+
+test('Lip(h) same with adopted K0', () => {
+	const spec = makeSpec(mlp([3, 9, 2], 'tanh', { bias: true }), INPUTS, 2);
+	const own = createModel(spec);
+	const adopted = createModel(spec);
+	const n = adopted.outputCount;
+	const p = adopted.parameterCount;
+	const jacobian = jacobianAt(adopted, adopted.initialParameters);
+	const kernel = new Float64Array(n * n);
+	for (let i = 0; i < n; i++) {
+		for (let j = 0; j < n; j++) {
+			for (let k = 0; k < p; k++) {
+				kernel[i * n + j] += jacobian[i * p + k] * jacobian[j * p + k];
+			}
+		}
+	}
+	const largest = spectralNorm(jacobian, n, p) ** 2;
+	let trace = 0;
+	for (let i = 0; i < n; i++) {
+		trace += kernel[i * n + i];
+	}
+	adopted.adoptInitialKernel?.(largest, trace);
+	// The adopted kernel replaces forming J0 again: count the Jacobian evaluations.
+	let evaluations = 0;
+	const evaluate = adopted.jacobian.bind(adopted);
+	adopted.jacobian = (w, out) => {
+		evaluations++;
+		evaluate(w, out);
+	};
+	for (const radius of [0, 0.5]) {
+		const expected = own.lipschitz(radius).modelLipschitzBound;
+		const actual = adopted.lipschitz(radius).modelLipschitzBound;
+		const error = Math.abs(actual / expected - 1);
+		assert.ok(error <= 1e-12, `radius ${radius}: Lip(h) ${actual}, expected ${expected}`);
+	}
+	assert.equal(evaluations, 0, 'Jacobian evaluations after adopting K0');
+});
