@@ -216,6 +216,7 @@ test('Lip(h) same with adopted K0', () => {
 	const n = adopted.outputCount;
 	const p = adopted.parameterCount;
 	const jacobian = jacobianAt(adopted, adopted.initialParameters);
+
 	const kernel = new Float64Array(n * n);
 	for (let i = 0; i < n; i++) {
 		for (let j = 0; j < n; j++) {
@@ -230,6 +231,7 @@ test('Lip(h) same with adopted K0', () => {
 		trace += kernel[i * n + i];
 	}
 	adopted.adoptInitialKernel?.(largest, trace);
+
 	// The adopted kernel replaces forming J0 again: count the Jacobian evaluations.
 	let evaluations = 0;
 	const evaluate = adopted.jacobian.bind(adopted);
@@ -237,6 +239,7 @@ test('Lip(h) same with adopted K0', () => {
 		evaluations++;
 		evaluate(w, out);
 	};
+
 	for (const radius of [0, 0.5]) {
 		const expected = own.lipschitz(radius).modelLipschitzBound;
 		const actual = adopted.lipschitz(radius).modelLipschitzBound;
