@@ -196,6 +196,28 @@ export class MlpTangentProducts implements TangentProducts {
 			const gStart = r * n;
 			const rowStart = weights + r * fanIn;
 			let c = 0;
+			// Four inputs per sweep over g.
+			for (; c + 4 <= fanIn; c += 4) {
+				const first = c * n;
+				const second = first + n;
+				const third = second + n;
+				const fourth = third + n;
+				let sumFirst = 0;
+				let sumSecond = 0;
+				let sumThird = 0;
+				let sumFourth = 0;
+				for (let i = 0; i < n; i++) {
+					const gi = g[gStart + i];
+					sumFirst += gi * input[first + i];
+					sumSecond += gi * input[second + i];
+					sumThird += gi * input[third + i];
+					sumFourth += gi * input[fourth + i];
+				}
+				out[rowStart + c] += sumFirst;
+				out[rowStart + c + 1] += sumSecond;
+				out[rowStart + c + 2] += sumThird;
+				out[rowStart + c + 3] += sumFourth;
+			}
 			for (; c + 2 <= fanIn; c += 2) {
 				const first = c * n;
 				const second = first + n;
@@ -300,6 +322,20 @@ function addWeightedRows(
 	n: number,
 ): void {
 	let c = 0;
+	// Four rows per sweep: out is read and written once per four rows.
+	for (; c + 4 <= count; c += 4) {
+		const a = coefficients[start + c];
+		const b = coefficients[start + c + 1];
+		const e = coefficients[start + c + 2];
+		const f = coefficients[start + c + 3];
+		const first = c * n;
+		const second = first + n;
+		const third = second + n;
+		const fourth = third + n;
+		for (let i = 0; i < n; i++) {
+			out[to + i] += a * rows[first + i] + b * rows[second + i] + (e * rows[third + i] + f * rows[fourth + i]);
+		}
+	}
 	for (; c + 2 <= count; c += 2) {
 		const a = coefficients[start + c];
 		const b = coefficients[start + c + 1];
