@@ -17,6 +17,8 @@ export interface SeriesSpec {
 	readonly dash: readonly number[];
 	/** True to draw the points only, without connecting lines. */
 	readonly pointsOnly: boolean;
+	/** True to draw the points as rings: lower bounds, not values. */
+	readonly hollow?: boolean;
 	readonly values: SeriesValues;
 }
 
@@ -173,6 +175,13 @@ function sweepChart(sweep: PanelSweep): ChartSpec {
 	const points = [...sweep.points].sort((a, b) => a.alpha - b.alpha);
 	const times = (pick: (point: PanelSweep['points'][number]) => Horizon) =>
 		points.map((point) => finiteTime(pick(point)));
+	// Where E stayed below the tolerance, the empirical horizon lies past the searched time.
+	const searched = points.map((point) =>
+		point.empirical.kind === 'notReached' && point.empirical.searchedUntil > 0 ? point.empirical.searchedUntil : null,
+	);
+	const notReached: SeriesSpec[] = searched.some((value) => value !== null)
+		? [{ ...line('empirical not reached by (ring)', 'red', searched), pointsOnly: true, hollow: true }]
+		: [];
 	return {
 		id: 'sweep',
 		title: 'Horizon against α',
@@ -181,6 +190,7 @@ function sweepChart(sweep: PanelSweep): ChartSpec {
 		xs: points.map((point) => point.alpha),
 		series: [
 			{ ...line(`empirical${slopeText(sweep.empiricalSlope)}`, 'red', times((p) => p.empirical)), pointsOnly: true },
+			...notReached,
 			line('guaranteed (Theorem 1.2)', 'blue', times((p) => p.guaranteed)),
 			line(`estimate${slopeText(sweep.estimateSlope)}`, 'green', times((p) => p.estimate), DASHED),
 			line(`older (Prop. 1.1)${slopeText(sweep.olderSlope)}`, 'orange', times((p) => p.older), DOTTED),

@@ -52,7 +52,11 @@ export class ChartView {
 			this.destroyPlot();
 			return;
 		}
-		const signature = JSON.stringify([spec.id, spec.series.map((s) => [s.name, s.role, s.dash, s.pointsOnly]), palette]);
+		const signature = JSON.stringify([
+			spec.id,
+			spec.series.map((s) => [s.name, s.role, s.dash, s.pointsOnly, s.hollow === true]),
+			palette,
+		]);
 		const alignedData: uPlot.AlignedData = [this.data.xs, ...this.data.series.map((series) => series.values)];
 		if (this.plot === null || signature !== this.signature) {
 			this.destroyPlot();
@@ -156,7 +160,7 @@ export class ChartView {
 			width: palette.lineWidth,
 			dash: [...series.dash],
 			spanGaps: false,
-			points: { show: series.pointsOnly, size: 7, fill: color, stroke: color },
+			points: { show: series.pointsOnly, size: 7, fill: series.hollow ? palette.background : color, stroke: color },
 			paths: series.pointsOnly ? () => null : undefined,
 			value: (_plot, value) => formatLog(value),
 		};

@@ -104,7 +104,11 @@ function drawLegend(spec: ChartSpec, palette: Palette, width: number, context: C
 		if (series.pointsOnly) {
 			context.beginPath();
 			context.arc(x + LEGEND_SWATCH / 2, y, 3, 0, 2 * Math.PI);
-			context.fill();
+			if (series.hollow) {
+				context.stroke();
+			} else {
+				context.fill();
+			}
 		} else {
 			context.beginPath();
 			context.moveTo(x, y);

@@ -132,7 +132,8 @@ function renderSeries(plot: PlotData, box: Box, palette: Palette, id: string): s
 		const dash = series.spec.dash.length > 0 ? ` stroke-dasharray="${series.spec.dash.join(' ')}"` : '';
 		for (const segment of segments(plot, series.values, box)) {
 			if (segment.length === 1 || series.spec.pointsOnly) {
-				parts.push(...segment.map(([x, y]) => `<circle cx="${x}" cy="${y}" r="3" fill="${color}"/>`));
+				const fill = series.spec.hollow ? `fill="none" stroke="${color}"` : `fill="${color}"`;
+				parts.push(...segment.map(([x, y]) => `<circle cx="${x}" cy="${y}" r="3" ${fill}/>`));
 			} else {
 				const points = segment.map(([x, y]) => `${x},${y}`).join(' ');
 				parts.push(`<polyline points="${points}" stroke="${color}" stroke-width="${palette.lineWidth}"${dash}/>`);
@@ -214,7 +215,7 @@ function renderLegend(spec: ChartSpec, top: number, width: number, palette: Pale
 		const color = escapeXml(palette.roles[series.role]);
 		parts.push(
 			series.pointsOnly
-				? `<circle cx="${x + LEGEND_SWATCH / 2}" cy="${y}" r="3" fill="${color}"/>`
+				? `<circle cx="${x + LEGEND_SWATCH / 2}" cy="${y}" r="3" ${series.hollow ? `fill="none" stroke="${color}"` : `fill="${color}"`}/>`
 				: `<line x1="${x}" y1="${y}" x2="${x + LEGEND_SWATCH}" y2="${y}" stroke="${color}" stroke-width="${palette.lineWidth}"${series.dash.length > 0 ? ` stroke-dasharray="${series.dash.join(' ')}"` : ''}/>`,
 			text(series.name, x + LEGEND_SWATCH + 6, y + palette.fontSize / 3, palette.foreground, {}),
 		);

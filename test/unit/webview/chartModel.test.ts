@@ -41,6 +41,21 @@ test('sweep legend carries the fitted slopes', () => {
 	assert.equal(sweep?.series[0].pointsOnly, true);
 });
 
+test('sweep rings mark horizons not reached', () => {
+	const entry = sampleEntry();
+	assert.ok(entry.sweep, 'the sample has a sweep');
+	const points = entry.sweep.points.map((point, index) =>
+		index < 2 ? { ...point, empirical: { kind: 'notReached' as const, searchedUntil: 50 * (index + 1), peakError: 0.01, peakTime: 3 } } : point,
+	);
+	const sweep = buildCharts({ ...entry, sweep: { ...entry.sweep, points } }).find((chart) => chart.id === 'sweep');
+	const rings = sweep?.series.find((series) => series.hollow === true);
+	assert.ok(rings !== undefined, `series: ${sweep?.series.map((series) => series.name)}`);
+	assert.equal(rings.name, 'empirical not reached by (ring)');
+	assert.equal(rings.pointsOnly, true);
+	assert.deepEqual(rings.values.slice(0, 3), [50, 100, null]);
+	assert.equal(sweep?.series[0].values[0], null, 'no filled point where the horizon was not reached');
+});
+
 test('markers skip horizons that are not finite', () => {
 	const markers = horizonMarkers(
 		{

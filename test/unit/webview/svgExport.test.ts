@@ -116,3 +116,23 @@ test('chartToSvg of an empty chart shows the note', () => {
 	assert.equal(svg.match(/<polyline /g), null);
 	assert.doesNotMatch(svg, /NaN|Infinity/);
 });
+
+test('chartToSvg draws hollow points as rings', () => {
+	const chart: ChartSpec = {
+		id: 'sweep',
+		title: 'T*',
+		xLabel: 'α',
+		yLabel: 'T*',
+		xs: [1, 10],
+		series: [
+			{ name: 'empirical', role: 'red', dash: [], pointsOnly: true, values: [2, null] },
+			{ name: 'not reached', role: 'red', dash: [], pointsOnly: true, hollow: true, values: [null, 30] },
+		],
+		markers: [],
+		emptyNote: '',
+	};
+	const svg = chartToSvg(chart, OPTIONS);
+	assertBalanced(svg);
+	assert.equal(svg.match(/<circle [^>]*fill="none"/g)?.length, 2, 'one ring in the plot and one in the legend');
+	assert.equal(svg.match(/<circle /g)?.length, 4, 'two points and two legend dots');
+});
