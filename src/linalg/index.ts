@@ -4,6 +4,7 @@ export type { SymmetricEigen, SymmetricEigenOptions } from './symmetricEigen';
 export { gramMatrix, productWithTranspose } from './gramMatrix';
 export {
 	norm2,
+	distance2,
 	multiply,
 	multiplyTransposed,
 	isAllFinite,

@@ -32,6 +32,32 @@ export function norm2(vector: ArrayLike<number>, start = 0, end = vector.length)
 }
 
 /**
+ * Computes `||x - y||_2` with the scaling of `norm2`, without a buffer for the difference.
+ *
+ * @param x - first vector
+ * @param y - second vector, at least as long as x
+ * @returns the Euclidean distance; NaN when a difference is NaN
+ */
+export function distance2(x: ArrayLike<number>, y: ArrayLike<number>): number {
+	let scale = 0;
+	for (let i = 0; i < x.length; i++) {
+		const magnitude = Math.abs(x[i] - y[i]);
+		if (magnitude > scale || Number.isNaN(magnitude)) {
+			scale = magnitude;
+		}
+	}
+	if (scale === 0 || !Number.isFinite(scale)) {
+		return scale;
+	}
+	let sum = 0;
+	for (let i = 0; i < x.length; i++) {
+		const scaled = (x[i] - y[i]) / scale;
+		sum += scaled * scaled;
+	}
+	return scale * Math.sqrt(sum);
+}
+
+/**
  * Computes `out = A x` for a row-major rows x columns matrix A.
  *
  * @param matrix - A

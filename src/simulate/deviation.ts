@@ -1,6 +1,6 @@
 import { SimulationError } from '../errors';
 import type { SymmetricEigen } from '../linalg';
-import { gramMatrix, multiply, multiplyTransposed, norm2, productWithTranspose } from '../linalg';
+import { distance2, gramMatrix, multiply, multiplyTransposed, norm2, productWithTranspose } from '../linalg';
 import { forwardProducts, transposedProducts } from './deviationProducts';
 import type { TransposedProducts } from './deviationProducts';
 import type { LinearFlow } from './linearFlow';
@@ -429,20 +429,7 @@ export class DeviationSystem {
 
 	/** Returns `||w - w'||` for the last loaded state w and `saved = w' - w0`. */
 	weightDistance(saved: Float64Array): number {
-		const delta = this.delta;
-		let scale = 0;
-		for (let k = 0; k < delta.length; k++) {
-			scale = Math.max(scale, Math.abs(delta[k] - saved[k]));
-		}
-		if (scale === 0) {
-			return 0;
-		}
-		let sum = 0;
-		for (let k = 0; k < delta.length; k++) {
-			const value = (delta[k] - saved[k]) / scale;
-			sum += value * value;
-		}
-		return scale * Math.sqrt(sum);
+		return distance2(this.delta, saved);
 	}
 
 	/**
@@ -462,19 +449,7 @@ export class DeviationSystem {
 			return norm2(offset);
 		}
 		// Summed in place: a buffer for D - D_ref would be one more n x p array.
-		let scale = 0;
-		for (let index = 0; index < offset.length; index++) {
-			scale = Math.max(scale, Math.abs(offset[index] - referenceOffset[index]));
-		}
-		if (scale === 0) {
-			return 0;
-		}
-		let sum = 0;
-		for (let index = 0; index < offset.length; index++) {
-			const value = (offset[index] - referenceOffset[index]) / scale;
-			sum += value * value;
-		}
-		return scale * Math.sqrt(sum);
+		return distance2(offset, referenceOffset);
 	}
 
 	/**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
 import { SimulationError } from '../../../src/errors';
-import { gramMatrix, norm2, symmetricEigen } from '../../../src/linalg';
+import { distance2, gramMatrix, norm2, symmetricEigen } from '../../../src/linalg';
 
 describe('symmetricEigen', () => {
 	it('sorts eigenvalues and returns orthonormal vectors', () => {
@@ -63,6 +63,16 @@ describe('norm2', () => {
 	it('does not underflow or overflow', () => {
 		assert.ok(Math.abs(norm2([3e-200, 4e-200]) / 5e-200 - 1) <= 1e-15, 'tiny entries');
 		assert.ok(Math.abs(norm2([3e200, 4e200]) / 5e200 - 1) <= 1e-15, 'huge entries');
+	});
+});
+
+describe('distance2', () => {
+	it('matches the norm of the difference', () => {
+		assert.equal(distance2([1, 2, 3], [1, 2, 3]), 0, 'equal vectors');
+		assert.ok(Math.abs(distance2([4, 1], [1, 5]) / 5 - 1) <= 1e-15, '3-4-5 triangle');
+		assert.ok(Math.abs(distance2([3e200, 0], [0, -4e200]) / 5e200 - 1) <= 1e-15, 'huge entries');
+		assert.ok(Math.abs(distance2([3e-200, 0], [0, 4e-200]) / 5e-200 - 1) <= 1e-15, 'tiny entries');
+		assert.ok(Number.isNaN(distance2([Number.NaN], [1])), 'NaN entry');
 	});
 });
 
