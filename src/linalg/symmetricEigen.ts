@@ -1,5 +1,6 @@
 import { SimulationError } from '../errors';
 import { decomposeTridiagonalQl } from './tridiagonalQl';
+import type { TridiagonalQlInput } from './tridiagonalQl';
 
 /** Eigendecomposition `A = Q diag(values) Q^T` of a real symmetric matrix. */
 export interface SymmetricEigen {
@@ -50,14 +51,7 @@ export function symmetricEigen(
 	if (size === 0) {
 		return { size, values: new Float64Array(0), vectors: new Float64Array(0) };
 	}
-	const deadline = options.deadlineMs;
-	const input = {
-		size,
-		vt: symmetrized(matrix, size),
-		d: new Float64Array(size),
-		e: new Float64Array(size),
-		shouldStop: deadline === undefined ? undefined : () => Date.now() > deadline,
-	};
+	const input = qlInput(matrix, size, options, false);
 	if (!decomposeTridiagonalQl(input)) {
 		throw timeBudgetError(size);
 	}
@@ -82,15 +76,7 @@ export function symmetricEigenvalues(
 	options: SymmetricEigenOptions = {},
 ): Float64Array {
 	checkSquare(matrix, size);
-	const deadline = options.deadlineMs;
-	const input = {
-		size,
-		vt: symmetrized(matrix, size),
-		d: new Float64Array(size),
-		e: new Float64Array(size),
-		shouldStop: deadline === undefined ? undefined : () => Date.now() > deadline,
-		valuesOnly: true,
-	};
+	const input = qlInput(matrix, size, options, true);
 	if (size > 0 && !decomposeTridiagonalQl(input)) {
 		throw timeBudgetError(size);
 	}
@@ -101,6 +87,24 @@ export function symmetricEigenvalues(
 		}
 	}
 	return values;
+}
+
+/** Builds the QL solver's input: the symmetric part of `matrix`, work arrays and the deadline. */
+function qlInput(
+	matrix: Float64Array,
+	size: number,
+	options: SymmetricEigenOptions,
+	valuesOnly: boolean,
+): TridiagonalQlInput {
+	const deadline = options.deadlineMs;
+	return {
+		size,
+		vt: symmetrized(matrix, size),
+		d: new Float64Array(size),
+		e: new Float64Array(size),
+		shouldStop: deadline === undefined ? undefined : () => Date.now() > deadline,
+		valuesOnly,
+	};
 }
 
 function timeBudgetError(size: number): SimulationError {

@@ -17,7 +17,7 @@ export interface ReferenceKernel {
 	readonly time: number;
 	/**
 	 * J_ref - J0, row-major n x p, or null when the reference is K0 itself or when `layerFactors`
-	 * stands in for it.
+	 * replaces it.
 	 */
 	readonly jacobianOffset: Float64Array | null;
 	/**
@@ -100,6 +100,8 @@ export class DeviationSystem {
 	private loads = 0;
 	private lazyOffsetLoad = -1;
 	private lazyOffset: Float64Array | undefined;
+	/** An MLP's layer factors at the point of the `load` call numbered `load`. */
+	private layerFactors: { readonly load: number; readonly factors: LayerFactors } | undefined;
 
 	/**
 	 * @param reuseTolerance - relative displacement change below which `load` reuses a kept
@@ -412,7 +414,7 @@ export class DeviationSystem {
 		return Float64Array.from(this.problem.initialJacobian);
 	}
 
-	/** Certified Lip(Dh) on the ball of radius `radius` around w0 (Infinity when there is none). */
+	/** Returns the certified Lip(Dh) on the ball of radius `radius` around w0 (Infinity if none). */
 	jacobianLipschitz(radius: number): number {
 		return this.problem.model.lipschitz(radius).jacobianLipschitzBound;
 	}
@@ -441,7 +443,7 @@ export class DeviationSystem {
 		if (this.tangents !== undefined && factors !== undefined) {
 			// From the layer factors, without forming J_t - J0 (n p) or keeping J_ref - J0.
 			const referenceFactors = reference.layerFactors ?? factors.initialFactors;
-			return factors.factorDistance(factors.factorsAt(this.delta), referenceFactors);
+			return factors.factorDistance(this.currentLayerFactors() as LayerFactors, referenceFactors);
 		}
 		const offset = this.jacobianOffset;
 		const referenceOffset = reference.jacobianOffset;
@@ -462,9 +464,12 @@ export class DeviationSystem {
 		const { n, p } = this;
 		const factors = this.problem.mlpKernelDrift;
 		let drift: Float64Array;
-		if (factors !== undefined) {
-			// As in the reports: from the stored offset where there is one, else from passes at w_t.
-			drift = factors.driftMatrices(this.delta, this.tangents ? undefined : this.jacobianOffset).drift;
+		const layerFactors = this.currentLayerFactors();
+		if (layerFactors !== null && factors !== undefined) {
+			drift = factors.driftMatricesFrom(layerFactors).drift;
+		} else if (factors !== undefined) {
+			// As in the reports: from the stored offset on the stored path.
+			drift = factors.driftMatrices(this.delta, this.jacobianOffset).drift;
 		} else {
 			const offset = this.jacobianOffset;
 			const cross = productWithTranspose(offset, this.problem.initialJacobian, n, p);
@@ -484,16 +489,23 @@ export class DeviationSystem {
 	}
 
 	/**
-	 * The linear flow's modes: `rbar(t) = Q0 exp(-l t) c` with K0's eigenvalues l, its eigenvectors
+	 * Returns the linear flow's modes: `rbar(t) = Q0 exp(-l t) c` with K0's eigenvalues l, its eigenvectors
 	 * Q0 and `c = Q0^T r0`.
 	 */
 	/**
 	 * Returns an MLP's layer factors at the last loaded state on the matrix-free path, where they
-	 * stand in for J_t - J0 in a reference kernel, and null otherwise.
+	 * replace J_t - J0 in a reference kernel, and null otherwise.
 	 */
 	currentLayerFactors(): LayerFactors | null {
 		const factors = this.problem.mlpKernelDrift;
-		return this.tangents !== undefined && factors !== undefined ? factors.factorsAt(this.delta) : null;
+		if (this.tangents === undefined || factors === undefined) {
+			return null;
+		}
+		// The refresh test and the refresh that may follow it read the same point.
+		if (this.layerFactors?.load !== this.loads) {
+			this.layerFactors = { load: this.loads, factors: factors.factorsAt(this.delta) };
+		}
+		return this.layerFactors.factors;
 	}
 
 	get linearModes(): { readonly eigen: SymmetricEigen; readonly coefficients: Float64Array } {

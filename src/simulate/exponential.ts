@@ -17,7 +17,7 @@ const REFRESH_THRESHOLD = 0.5;
 /**
  * The reference kernel is also replaced when the weights have moved by more than this fraction of
  * `||w - w0||` since it was taken, and the last step moved them by at most `SETTLED_STEP` of it.
- * The remainder then holds only `-(K_t - K_ref) r`, which the refresh makes small, while
+ * The remainder then contains only `-(K_t - K_ref) r`, which the refresh makes small, while
  * `-(K_ref - K0) rbar(t)` is integrated exactly (see `ExponentialRungeKuttaStepper`). Measured on
  * the benchmark's medium network at rtol 1e-8: 215 steps to T = 1700 without these refreshes, 153
  * with them, and 160 to 2T. The second condition skips refreshes while each step still moves the

@@ -68,7 +68,6 @@ export class MlpKernelDrift {
 	private readonly initialParameters: Float64Array;
 	private readonly shapes: BlockShape[];
 	private readonly initial: BlockFactors[];
-	private readonly current: BlockFactors[];
 	/** A0 = G0 G0^T of each block. */
 	private readonly initialGradientGrams: Float64Array[];
 	/** B0 = H0 H0^T + beta of each block. */
@@ -102,7 +101,6 @@ export class MlpKernelDrift {
 			}
 		}
 		this.initial = this.allocateFactors();
-		this.current = this.allocateFactors();
 
 		this.computeFactors(initialParameters, this.initial);
 		this.initialGradientGrams = this.initial.map((block, b) =>
@@ -135,7 +133,16 @@ export class MlpKernelDrift {
 		const changes =
 			offset !== undefined && this.architecture.layerCount === 2
 				? this.changesFromOffset(offset)
-				: this.changesFromPasses(delta);
+				: this.changesFrom(this.factorsAt(delta));
+		return this.matricesFromChanges(changes);
+	}
+
+	/** Computes `K_t - K0` and `D D^T` from the layer factors at w_t (see `factorsAt`). */
+	driftMatricesFrom(factors: LayerFactors): DriftMatrices {
+		return this.matricesFromChanges(this.changesFrom(factors));
+	}
+
+	private matricesFromChanges(changes: readonly BlockFactors[]): DriftMatrices {
 		const n = this.n;
 		const result = { drift: new Float64Array(n * n), offsetGram: new Float64Array(n * n) };
 		for (let b = 0; b < this.shapes.length; b++) {
@@ -210,15 +217,9 @@ export class MlpKernelDrift {
 		return Math.sqrt(Math.max(0, sum));
 	}
 
-	/** Returns the factor changes from the passes at w0 + delta. */
-	private changesFromPasses(delta: Float64Array): BlockFactors[] {
-		const w = this.weights;
-		const w0 = this.initialParameters;
-		for (let k = 0; k < w.length; k++) {
-			w[k] = w0[k] + delta[k];
-		}
-		this.computeFactors(w, this.current);
-		return this.current.map((block, b) => ({
+	/** Returns the changes of the factors from those at w0. */
+	private changesFrom(factors: LayerFactors): BlockFactors[] {
+		return factors.map((block, b) => ({
 			gradients: difference(block.gradients, this.initial[b].gradients),
 			inputs: difference(block.inputs, this.initial[b].inputs),
 		}));
