@@ -6,7 +6,7 @@ import { join } from 'node:path';
 
 import { SpecError } from '../../../src/errors';
 import type { DifferentiableModel } from '../../../src/model/types';
-import type { Activation, MlpModelSpec, ModelSpec, ResolvedSpec } from '../../../src/spec/types';
+import type { Activation, Centering, MlpModelSpec, ModelSpec, Parametrization, ResolvedSpec } from '../../../src/spec/types';
 
 /** Returns an MLP model section: no biases, NTK parametrization, no centering, seed 7, then `options`. */
 export function mlpSpec(widths: number[], activation: Activation, options: Partial<MlpModelSpec> = {}): MlpModelSpec {
@@ -20,6 +20,35 @@ export function mlpSpec(widths: number[], activation: Activation, options: Parti
 		init: { seed: 7 },
 		...options,
 	};
+}
+
+/** One MLP variant of `mlpVariants`. */
+export interface MlpVariant {
+	readonly widths: number[];
+	readonly activation: Activation;
+	readonly parametrization: Parametrization;
+	readonly centering: Centering;
+	readonly bias: boolean;
+	/** Text naming the variant in messages. */
+	readonly label: string;
+}
+
+/** Lists every combination of the given architectures and activations with all parametrizations, centerings and bias settings. */
+export function mlpVariants(architectures: readonly number[][], activations: readonly Activation[]): MlpVariant[] {
+	const variants: MlpVariant[] = [];
+	for (const widths of architectures) {
+		for (const activation of activations) {
+			for (const parametrization of ['ntk', 'standard'] as const) {
+				for (const centering of ['none', 'initial', 'antisymmetric'] as const) {
+					for (const bias of [false, true]) {
+						const label = `widths [${widths}] ${activation} ${parametrization} ${centering} bias ${bias}`;
+						variants.push({ widths, activation, parametrization, centering, bias, label });
+					}
+				}
+			}
+		}
+	}
+	return variants;
 }
 
 /** Asserts `|actual - expected| <= tolerance * max(1, |expected|)` with a message naming all four. */

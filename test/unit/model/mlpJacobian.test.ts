@@ -2,12 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createModel } from '../../../src/model/index';
-import type { Activation, Centering, Parametrization } from '../../../src/spec/types';
-import { assertClose, assertJacobianMatchesDifferences, makeSpec, mlpSpec, pseudoRandomVector } from './helpers';
+import type { Activation, Centering } from '../../../src/spec/types';
+import { assertClose, assertJacobianMatchesDifferences, makeSpec, mlpSpec, mlpVariants, pseudoRandomVector } from './helpers';
 
 const ACTIVATIONS: Activation[] = ['tanh', 'softplus', 'sigmoid', 'gelu', 'sin', 'relu'];
-const CENTERINGS: Centering[] = ['none', 'initial', 'antisymmetric'];
-const PARAMETRIZATIONS: Parametrization[] = ['ntk', 'standard'];
 const ARCHITECTURES = [
 	[3, 5, 2],
 	[3, 4, 5, 2],
@@ -27,23 +25,13 @@ function perturbed(initial: Float64Array, seed: number): Float64Array {
 }
 
 test('mlp Jacobian matches differences', () => {
-	let count = 0;
-	for (const widths of ARCHITECTURES) {
-		for (const activation of ACTIVATIONS) {
-			for (const parametrization of PARAMETRIZATIONS) {
-				for (const centering of CENTERINGS) {
-					for (const bias of [false, true]) {
-						const spec = mlp(widths, activation, { parametrization, centering, bias });
-						const model = createModel(makeSpec(spec, INPUTS, 2));
-						const label = `widths [${widths}] ${activation} ${parametrization} ${centering} bias ${bias}`;
-						assertJacobianMatchesDifferences(model, perturbed(model.initialParameters, count + 1), 1e-7, label);
-						count += 1;
-					}
-				}
-			}
-		}
-	}
-	assert.equal(count, 144);
+	const variants = mlpVariants(ARCHITECTURES, ACTIVATIONS);
+	variants.forEach(({ widths, activation, parametrization, centering, bias, label }, count) => {
+		const spec = mlp(widths, activation, { parametrization, centering, bias });
+		const model = createModel(makeSpec(spec, INPUTS, 2));
+		assertJacobianMatchesDifferences(model, perturbed(model.initialParameters, count + 1), 1e-7, label);
+	});
+	assert.equal(variants.length, 144);
 });
 
 test('mlp parameter counts', () => {
@@ -138,7 +126,7 @@ test('deep forward pass matches formula', () => {
 		{ W: [[0.7, -0.4], [0.5, 0.9]], b: [0.05, 0.3] },
 		{ W: [[1.5, -0.8]], b: [0.25] },
 	];
-	for (const parametrization of PARAMETRIZATIONS) {
+	for (const parametrization of ['ntk', 'standard'] as const) {
 		const spec = mlp([3, 2, 2, 1], 'sin', { parametrization, bias: true, init: { weights: { layers } } });
 		const model = createModel(makeSpec(spec, INPUTS));
 		const out = new Float64Array(3);

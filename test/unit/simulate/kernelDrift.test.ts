@@ -199,12 +199,12 @@ describe('Jacobian distance from layer factors', () => {
 			const p = problem.parameterCount;
 			const a = new Float64Array(p).map(() => 0.1 * random.normal());
 			for (const scale of [1e-1, 1e-6]) {
-				// b is a point near a, so the distance is small against the Jacobians themselves.
+				// b lies near a, so the distance is small compared with the Jacobians themselves.
 				const b = a.map((value) => value + scale * random.normal());
 				const actual = factors.factorDistance(factors.factorsAt(a), factors.factorsAt(b));
 				const expected = formedDistance(spec, a, b);
 				const error = Math.abs(actual / expected - 1);
-				// Both sides difference two passes, which loses about 1 / scale times 2^-52.
+				// Both sides subtract two passes, which loses about 2^-52 / scale relative.
 				const tolerance = scale < 1e-3 ? 1e-8 : 1e-12;
 				assert.ok(error <= tolerance, `scale ${scale}: ${actual}, expected ${expected}, relative error ${error}`);
 			}
