@@ -63,6 +63,8 @@ class TanhNetwork:
         self.n = self.X.shape[0]
         self.p = self.m * self.d + self.m
         self.alpha = float(spec["training"]["alpha"])
+        self.scaled_inputs = self.X / np.sqrt(self.d)
+        self.scaled_inputs_t = np.ascontiguousarray(self.scaled_inputs.T)
         self.f0 = self.outputs(np.zeros(self.p))
 
     def split(self, displacement):
@@ -71,34 +73,48 @@ class TanhNetwork:
         a = self.a0 + displacement[self.m * self.d :]
         return W, a
 
-    def outputs(self, displacement):
+    def layer(self, displacement):
+        """Return a, tanh(X W^T / sqrt d) and tanh' at w0 + displacement: the one forward pass."""
         W, a = self.split(displacement)
-        return np.tanh(self.X @ W.T / np.sqrt(self.d)) @ a / np.sqrt(self.m)
+        activations = np.tanh(self.scaled_inputs @ W.T)
+        return a, activations, 1.0 - activations * activations
+
+    def outputs(self, displacement):
+        a, activations, _ = self.layer(displacement)
+        return activations @ a / np.sqrt(self.m)
 
     def residual(self, displacement):
         return self.y - self.alpha * (self.outputs(displacement) - self.f0)
 
     def velocity(self, _t, displacement):
         """Return dw/dt = J(w)^T r / alpha without forming J (cost O(n m d))."""
-        return self.gradient(displacement, self.residual(displacement)) / self.alpha
+        a, activations, slopes = self.layer(displacement)
+        residual = self.y - self.alpha * (activations @ a / np.sqrt(self.m) - self.f0)
+        return self.transpose_product(a, activations, slopes, residual / self.alpha)
 
     def gradient(self, displacement, vector):
         """Return J(w)^T v without forming J (cost O(n m d))."""
-        W, a = self.split(displacement)
-        activations = np.tanh(self.X @ W.T / np.sqrt(self.d))
-        slopes = 1.0 - activations**2
-        grad_a = activations.T @ vector / np.sqrt(self.m)
-        grad_W = ((slopes * a) * vector[:, None]).T @ self.X / np.sqrt(self.d * self.m)
-        return np.concatenate([grad_W.ravel(), grad_a])
+        return self.transpose_product(*self.layer(displacement), vector)
+
+    def transpose_product(self, a, activations, slopes, vector):
+        """Return J^T v from the forward pass of `layer`."""
+        result = np.empty(self.p)
+        result[self.m * self.d :] = vector @ activations / np.sqrt(self.m)
+        weighted = slopes * a
+        weighted *= vector[:, None]
+        # X^T (weighted) is d x m; its transpose, raveled, is the row-major m x d block of W.
+        result[: self.m * self.d] = (self.scaled_inputs_t @ weighted).T.ravel() / np.sqrt(self.m)
+        return result
 
     def jacobian_product(self, displacement, vector):
         """Return J(w) v without forming J (cost O(n m d))."""
-        W, a = self.split(displacement)
-        activations = np.tanh(self.X @ W.T / np.sqrt(self.d))
-        slopes = 1.0 - activations**2
+        return self.forward_product(*self.layer(displacement), vector)
+
+    def forward_product(self, a, activations, slopes, vector):
+        """Return J u from the forward pass of `layer`."""
         vector_W = vector[: self.m * self.d].reshape(self.m, self.d)
         vector_a = vector[self.m * self.d :]
-        projections = self.X @ vector_W.T / np.sqrt(self.d)
+        projections = self.scaled_inputs @ vector_W.T
         return (activations @ vector_a + (slopes * projections) @ a) / np.sqrt(self.m)
 
     def jacobian(self, displacement):
@@ -198,8 +214,9 @@ class DeviationSystem:
         displacement = state[: self.network.p]
         linear = self.linearization.residual(t)
         residual = linear + state[self.network.p :]
-        gradient = self.network.gradient(displacement, residual)
-        deviation_rate = -self.network.jacobian_product(displacement, gradient)
+        layer = self.network.layer(displacement)
+        gradient = self.network.transpose_product(*layer, residual)
+        deviation_rate = -self.network.forward_product(*layer, gradient)
         deviation_rate += self.linearization.kernel_residual(t)
         return np.concatenate([gradient / self.network.alpha, deviation_rate])
 
