@@ -91,18 +91,24 @@ export class LinearFlow {
 		const jacobian = this.problem.initialJacobian;
 		displacement.fill(0, 0, p);
 		rate.fill(0, 0, p);
-		// Two rows per sweep halve the reads and writes of the two p-length sums.
+		// Four rows per sweep: the two p-length sums are read and written once per four rows.
 		let i = 0;
-		for (; i + 2 <= n; i += 2) {
-			const [a0, a1] = [this.outputScratch[i], this.outputScratch[i + 1]];
-			const [b0, b1] = [this.rateScratch[i], this.rateScratch[i + 1]];
+		const outputs = this.outputScratch;
+		const rates = this.rateScratch;
+		for (; i + 4 <= n; i += 4) {
+			const [a0, a1, a2, a3] = [outputs[i], outputs[i + 1], outputs[i + 2], outputs[i + 3]];
+			const [b0, b1, b2, b3] = [rates[i], rates[i + 1], rates[i + 2], rates[i + 3]];
 			const first = i * p;
 			const second = first + p;
+			const third = second + p;
+			const fourth = third + p;
 			for (let k = 0; k < p; k++) {
 				const x0 = jacobian[first + k];
 				const x1 = jacobian[second + k];
-				displacement[k] += x0 * a0 + x1 * a1;
-				rate[k] += x0 * b0 + x1 * b1;
+				const x2 = jacobian[third + k];
+				const x3 = jacobian[fourth + k];
+				displacement[k] += x0 * a0 + x1 * a1 + (x2 * a2 + x3 * a3);
+				rate[k] += x0 * b0 + x1 * b1 + (x2 * b2 + x3 * b3);
 			}
 		}
 		for (; i < n; i++) {
