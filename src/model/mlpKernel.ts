@@ -143,10 +143,22 @@ export class MlpKernel {
 		const biases = biasOffsets[l] < 0 ? -1 : base + biasOffsets[l];
 		for (let r = 0; r < fanOut; r++) {
 			const rowStart = weights + r * fanIn;
-			let sum = 0;
-			for (let c = 0; c < fanIn; c++) {
-				sum += parameters[rowStart + c] * input[c];
+			// Four partial sums, so the additions do not wait on one another.
+			let s0 = 0;
+			let s1 = 0;
+			let s2 = 0;
+			let s3 = 0;
+			let c = 0;
+			for (; c + 4 <= fanIn; c += 4) {
+				s0 += parameters[rowStart + c] * input[c];
+				s1 += parameters[rowStart + c + 1] * input[c + 1];
+				s2 += parameters[rowStart + c + 2] * input[c + 2];
+				s3 += parameters[rowStart + c + 3] * input[c + 3];
 			}
+			for (; c < fanIn; c++) {
+				s0 += parameters[rowStart + c] * input[c];
+			}
+			const sum = s0 + s1 + (s2 + s3);
 			z[r] = biases < 0 ? sum : sum + parameters[biases + r];
 		}
 	}

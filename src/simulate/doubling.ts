@@ -118,12 +118,12 @@ export class HalfStepPair implements Stepper {
 	 *
 	 * @returns false when `time` lies in neither step (`out` is then unchanged)
 	 */
-	denseOutput(time: number, out: Float64Array): boolean {
+	denseOutput(time: number, out: Float64Array, residualOnly = false): boolean {
 		for (const record of [this.current, this.previous]) {
 			const [first, second] = record.segments;
 			if (record.valid && !record.stateDependent && time >= first.t && time <= second.t + second.h) {
 				const segment = time < second.t ? first : second;
-				denseState(segment, (time - segment.t) / segment.h, out);
+				denseState(segment, (time - segment.t) / segment.h, out, residualOnly);
 				return true;
 			}
 		}

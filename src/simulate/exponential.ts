@@ -543,9 +543,9 @@ export interface DenseSegment {
  *
  * from `\int_0^\tau e^{(\tau - s) A} s^k / k! \, ds = \tau^{k+1} \varphi_{k+1}(\tau A)`. With
  * the five nodes of a step (degree 4) the interpolation error is O(h^5), so the dense output is
- * accurate to the step's own order.
+ * accurate to the step's own order. With `residualOnly` it writes only the e block.
  */
-export function denseState(segment: DenseSegment, theta: number, out: Float64Array): void {
+export function denseState(segment: DenseSegment, theta: number, out: Float64Array, residualOnly = false): void {
 	const { reference, h, nodes, values } = segment;
 	const n = reference.eigen.size;
 	const p = segment.y.length - n;
@@ -588,6 +588,9 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 	}
 	addForcingIntegral(reference, segment.t, tau, coordinates);
 	fromEigenbasis(reference, coordinates, out);
+	if (residualOnly) {
+		return;
+	}
 
 	// d block, where A = 0.
 	for (let k = 0; k < p; k++) {

@@ -296,14 +296,15 @@ class Driver {
 	}
 
 	/**
-	 * E at time `time`, by one step of the probe stepper from a saved state. The cached first stage
-	 * is dropped when the start state differs from the last search step's.
+	 * E at time `time`, from the dense output (e only) or by one step of the probe stepper from a
+	 * saved state, which writes the whole state into `probe`. The cached first stage is dropped
+	 * when the start state differs from the last search step's.
 	 */
 	private errorAt(start: SavedState | { t: number; y: Float64Array }, time: number): number {
 		if (time === start.t) {
 			return norm2(start.y, 0, this.request.residualSize);
 		}
-		if (this.stepper.denseReliable !== false && this.stepper.denseOutput?.(time, this.probe)) {
+		if (this.stepper.denseReliable !== false && this.stepper.denseOutput?.(time, this.probe, true)) {
 			return norm2(this.probe, 0, this.request.residualSize);
 		}
 		if (this.probeOrigin !== start) {

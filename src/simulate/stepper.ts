@@ -28,9 +28,10 @@ export interface Stepper {
 	/**
 	 * Writes the solution at `time` into `out` from the stages of the last accepted steps, without
 	 * evaluating anything, and returns true. Returns false when those steps do not cover `time`.
-	 * With it, report times need not end steps. Optional.
+	 * With it, report times need not end steps. With `residualOnly`, it writes only e (the first
+	 * n entries), which is all that E(t) needs. Optional.
 	 */
-	denseOutput?(time: number, out: Float64Array): boolean;
+	denseOutput?(time: number, out: Float64Array, residualOnly?: boolean): boolean;
 	/** False when report times should end steps instead of using `denseOutput` for now. */
 	readonly denseReliable?: boolean;
 	/** False when the dense output of the last attempt, once accepted, would not be reliable. */
