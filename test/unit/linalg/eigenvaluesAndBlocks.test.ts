@@ -11,6 +11,7 @@ import {
 	symmetricEigen,
 	symmetricEigenvalues,
 } from '../../../src/linalg';
+import { crossGramScalar } from '../../../src/linalg/gramMatrix';
 import { createRandomStream } from '../../../src/random';
 
 function randomSymmetric(size: number, seed: number): Float64Array {
@@ -74,19 +75,30 @@ describe('blocked products', () => {
 			const columns = 5;
 			const left = randomMatrix(rows, columns, rows);
 			const right = randomMatrix(rows, columns, rows + 100);
-			const gram = gramMatrix(left, rows, columns);
-			const cross = productWithTranspose(left, right, rows, columns);
+			const gram = crossGramScalar(left, left, rows, columns, new Float64Array(rows * rows), true);
+			const cross = crossGramScalar(left, right, rows, columns, new Float64Array(rows * rows), false);
+			const dispatchedGram = gramMatrix(left, rows, columns);
+			const dispatchedCross = productWithTranspose(left, right, rows, columns);
 			for (let i = 0; i < rows; i++) {
 				for (let j = 0; j < rows; j++) {
 					let gramSum = 0;
 					let crossSum = 0;
+					let gramBound = 0;
+					let crossBound = 0;
 					for (let k = 0; k < columns; k++) {
 						gramSum += left[i * columns + k] * left[j * columns + k];
 						crossSum += left[i * columns + k] * right[j * columns + k];
+						gramBound += Math.abs(left[i * columns + k] * left[j * columns + k]);
+						crossBound += Math.abs(left[i * columns + k] * right[j * columns + k]);
 					}
-					// The same products summed in the same order, so the results are identical.
+					// The scalar loop sums the same products in the same order, so its results are
+					// identical. The SIMD kernel sums in another order: within 2 p 2^-53 sum |a_k b_k|.
 					assert.equal(gram[i * rows + j], gramSum, `gram n = ${rows} entry (${i}, ${j})`);
 					assert.equal(cross[i * rows + j], crossSum, `cross n = ${rows} entry (${i}, ${j})`);
+					const gramDifference = Math.abs(dispatchedGram[i * rows + j] - gramSum);
+					const crossDifference = Math.abs(dispatchedCross[i * rows + j] - crossSum);
+					assert.ok(gramDifference <= 2 * columns * 2 ** -53 * gramBound, `gramMatrix n = ${rows} entry (${i}, ${j})`);
+					assert.ok(crossDifference <= 2 * columns * 2 ** -53 * crossBound, `productWithTranspose n = ${rows} entry (${i}, ${j})`);
 				}
 			}
 		}
