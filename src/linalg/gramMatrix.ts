@@ -95,7 +95,7 @@ function crossGram(
 		if (!symmetric) {
 			copyColumns(b, n, p, start, columns, heap, blockB);
 		}
-		kernels.crossGram(blockA, blockB, 0, n, columns, symmetric);
+		kernels.crossProducts(blockA, blockB, 0, n, n, columns, n, 1, symmetric);
 	}
 	out.set(heap.subarray(0, n * n));
 	if (symmetric) {

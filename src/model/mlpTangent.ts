@@ -25,6 +25,8 @@
  * is too short for the compiler to pay off.
  */
 
+import { createSimdKernels } from '../simd/kernels';
+import type { SimdKernels } from '../simd/kernels';
 import type { ActivationFunction } from './activations';
 import type { MlpArchitecture } from './mlpWeights';
 import type { TangentProducts } from './types';
@@ -50,8 +52,32 @@ interface LayerGeometry {
 }
 
 /**
+ * Offsets, in doubles, of the arrays that `MlpTangentProducts` keeps in the memory of its SIMD
+ * kernels: the products' inputs are copied there, so the kernels read them in place.
+ */
+interface SimdLayout {
+	readonly kernels: SimdKernels;
+	/** Per copy and layer, the offsets of `scaled` and `slopes`. */
+	readonly scaled: number[][];
+	readonly slopes: number[][];
+	readonly first: number;
+	readonly second: number;
+	/** w, copied at `setPoint`. */
+	readonly parameters: number;
+	/** u of `times`, copied at each call. */
+	readonly direction: number;
+	/** J^T v of `transposeTimes`, copied out at each call. */
+	readonly gradient: number;
+	readonly parameterCount: number;
+}
+
+/**
  * Matrix-free Jacobian products of an MLP at one parameter point, set by `setPoint`. Not safe for
  * concurrent use; `setPoint` overwrites the cached forward pass.
+ *
+ * Where WebAssembly SIMD is available, the layers' matrix products run in the kernels of
+ * `src/simd/kernels.wat` on arrays kept in the kernels' memory; elsewhere they run in the scalar
+ * loops below. The activation and the copies between layers run in JavaScript either way.
  */
 export class MlpTangentProducts implements TangentProducts {
 	private readonly layout: TangentLayout;
@@ -68,6 +94,7 @@ export class MlpTangentProducts implements TangentProducts {
 	private parameters: Float64Array;
 	/** Per copy and layer: fan-in, fan-out and the offsets of W_l and b_l (-1 without) in w. */
 	private readonly geometry: LayerGeometry[][];
+	private readonly simd: SimdLayout | null;
 
 	constructor(layout: TangentLayout) {
 		const { widths } = layout.architecture;
@@ -76,11 +103,44 @@ export class MlpTangentProducts implements TangentProducts {
 		this.outputs = widths[widths.length - 1];
 		const n = this.count;
 		const layers = widths.slice(0, -1);
-		this.scaled = layout.copyBases.map(() => layers.map((width) => new Float64Array(width * n)));
-		this.slopes = layout.copyBases.map(() => layers.map((width) => new Float64Array(width * n)));
 		const maxWidth = Math.max(...widths);
-		this.first = new Float64Array(maxWidth * n);
-		this.second = new Float64Array(maxWidth * n);
+		const kernels = createSimdKernels();
+		if (kernels === null) {
+			this.simd = null;
+			this.scaled = layout.copyBases.map(() => layers.map((width) => new Float64Array(width * n)));
+			this.slopes = layout.copyBases.map(() => layers.map((width) => new Float64Array(width * n)));
+			this.first = new Float64Array(maxWidth * n);
+			this.second = new Float64Array(maxWidth * n);
+		} else {
+			const parameterCount = layout.copyBases.length * layout.architecture.parameterCount;
+			let end = 0;
+			const place = (length: number): number => {
+				const offset = end;
+				end += length;
+				return offset;
+			};
+			const scaled = layout.copyBases.map(() => layers.map((width) => place(width * n)));
+			const slopes = layout.copyBases.map(() => layers.map((width) => place(width * n)));
+			const simd = {
+				kernels,
+				scaled,
+				slopes,
+				first: place(maxWidth * n),
+				second: place(maxWidth * n),
+				parameters: place(parameterCount),
+				direction: place(parameterCount),
+				gradient: place(parameterCount),
+				parameterCount,
+			};
+			// The memory does not grow after this, so views taken now stay valid.
+			const heap = kernels.reserve(end);
+			const view = (offset: number, length: number) => heap.subarray(offset, offset + length);
+			this.simd = simd;
+			this.scaled = scaled.map((offsets) => offsets.map((offset, l) => view(offset, layers[l] * n)));
+			this.slopes = slopes.map((offsets) => offsets.map((offset, l) => view(offset, layers[l] * n)));
+			this.first = view(simd.first, maxWidth * n);
+			this.second = view(simd.second, maxWidth * n);
+		}
 		this.parameters = new Float64Array(0);
 		const { weightOffsets, biasOffsets } = layout.architecture;
 		this.geometry = layout.copyBases.map((base) =>
@@ -96,6 +156,10 @@ export class MlpTangentProducts implements TangentProducts {
 	/** Runs the forward pass of every input at w and keeps what both products need. */
 	setPoint(w: Float64Array): void {
 		this.parameters = w;
+		if (this.simd !== null) {
+			const { kernels, parameters, parameterCount } = this.simd;
+			kernels.heap.set(w.subarray(0, parameterCount), parameters);
+		}
 		const { architecture, inputs, copyBases } = this.layout;
 		const { widths, scales, layerCount } = architecture;
 		const d = widths[0];
@@ -115,6 +179,10 @@ export class MlpTangentProducts implements TangentProducts {
 
 	/** out (length p) = J(w)^T v, v of length n = inputCount * outputs. */
 	transposeTimes(v: Float64Array, out: Float64Array): void {
+		if (this.simd !== null) {
+			this.transposeTimesSimd(this.simd, v, out);
+			return;
+		}
 		out.fill(0);
 		const { copyBases, copyFactor, architecture } = this.layout;
 		const n = this.count;
@@ -139,6 +207,10 @@ export class MlpTangentProducts implements TangentProducts {
 
 	/** out (length n) = J(w) u, u of length p. */
 	times(u: Float64Array, out: Float64Array): void {
+		if (this.simd !== null) {
+			this.timesSimd(this.simd, u, out);
+			return;
+		}
 		out.fill(0);
 		const { copyBases, copyFactor, architecture } = this.layout;
 		const { layerCount } = architecture;
@@ -159,6 +231,88 @@ export class MlpTangentProducts implements TangentProducts {
 		}
 	}
 
+	/** `transposeTimes` with the SIMD kernels: the scalar loops' passes, layer by layer. */
+	private transposeTimesSimd(simd: SimdLayout, v: Float64Array, out: Float64Array): void {
+		const { kernels, parameters, gradient, parameterCount } = simd;
+		const heap = kernels.heap;
+		heap.fill(0, gradient, gradient + parameterCount);
+		const { copyBases, copyFactor, architecture } = this.layout;
+		const n = this.count;
+		const outputs = this.outputs;
+		for (let copy = 0; copy < copyBases.length; copy++) {
+			let [g, next] = [this.first, this.second];
+			let [gOffset, nextOffset] = [simd.first, simd.second];
+			for (let k = 0; k < outputs; k++) {
+				for (let i = 0; i < n; i++) {
+					g[k * n + i] = copyFactor * v[i * outputs + k];
+				}
+			}
+			for (let l = architecture.layerCount - 1; l >= 0; l--) {
+				const { fanIn, fanOut, weights, biases } = this.geometry[copy][l];
+				const input = simd.scaled[copy][l];
+				// G_l A_l^T, with the longer factor as the kernel's first operand (blocks of four rows).
+				if (fanOut >= fanIn) {
+					kernels.crossProducts(gOffset, input, gradient + weights, fanOut, fanIn, n, fanIn, 1, false);
+				} else {
+					kernels.crossProducts(input, gOffset, gradient + weights, fanIn, fanOut, n, 1, fanIn, false);
+				}
+				if (biases >= 0) {
+					for (let r = 0; r < fanOut; r++) {
+						let sum = 0;
+						for (let i = 0; i < n; i++) {
+							sum += g[r * n + i];
+						}
+						heap[gradient + biases + r] += sum;
+					}
+				}
+				if (l > 0) {
+					// next = s_l sigma'(z_{l-1}) ⊙ W_l^T g: the transpose of W_l by its strides.
+					const slopes = simd.slopes[copy][l];
+					kernels.rowCombination(nextOffset, parameters + weights, 1, fanIn, gOffset, fanIn, fanOut, n, -1, false, slopes);
+					[g, next] = [next, g];
+					[gOffset, nextOffset] = [nextOffset, gOffset];
+				}
+			}
+		}
+		out.set(heap.subarray(gradient, gradient + parameterCount));
+	}
+
+	/** `times` with the SIMD kernels: the tangent pass layer by layer. */
+	private timesSimd(simd: SimdLayout, u: Float64Array, out: Float64Array): void {
+		const { kernels, parameters, direction, parameterCount } = simd;
+		kernels.heap.set(u.subarray(0, parameterCount), direction);
+		out.fill(0);
+		const { copyBases, copyFactor, architecture } = this.layout;
+		const { layerCount } = architecture;
+		const n = this.count;
+		const outputs = this.outputs;
+		for (let copy = 0; copy < copyBases.length; copy++) {
+			let [tangent, next] = [this.first, this.second];
+			let [tangentOffset, nextOffset] = [simd.first, simd.second];
+			for (let l = 0; l < layerCount; l++) {
+				const { fanIn, fanOut, weights, biases } = this.geometry[copy][l];
+				const input = simd.scaled[copy][l];
+				const slopes = l + 1 < layerCount ? simd.slopes[copy][l + 1] : -1;
+				const bias = biases < 0 ? -1 : direction + biases;
+				if (l === 0) {
+					kernels.rowCombination(nextOffset, direction + weights, fanIn, 1, input, fanOut, fanIn, n, bias, false, slopes);
+				} else {
+					// dW_l A_l + db_l, then + W_l dA_l, then times s_{l+1} sigma'(z_l).
+					kernels.rowCombination(nextOffset, direction + weights, fanIn, 1, input, fanOut, fanIn, n, bias, false, -1);
+					const coefficients = parameters + weights;
+					kernels.rowCombination(nextOffset, coefficients, fanIn, 1, tangentOffset, fanOut, fanIn, n, -1, true, slopes);
+				}
+				[tangent, next] = [next, tangent];
+				[tangentOffset, nextOffset] = [nextOffset, tangentOffset];
+			}
+			for (let k = 0; k < outputs; k++) {
+				for (let i = 0; i < n; i++) {
+					out[i * outputs + k] += copyFactor * tangent[k * n + i];
+				}
+			}
+		}
+	}
+
 	/** a_{l+1} and s_{l+1} sigma'(z_l) of every input from a_l. */
 	private forwardLayer(copy: number, l: number): void {
 		const { activation, architecture } = this.layout;
@@ -169,9 +323,16 @@ export class MlpTangentProducts implements TangentProducts {
 		const output = this.scaled[copy][l + 1];
 		const slopes = this.slopes[copy][l + 1];
 		const z = this.first;
-		for (let r = 0; r < fanOut; r++) {
-			const bias = biases < 0 ? 0 : w[biases + r];
-			writeWeightedRows(z, r * n, bias, w, weights + r * fanIn, input, fanIn, n);
+		if (this.simd !== null) {
+			const { kernels, parameters, first } = this.simd;
+			const bias = biases < 0 ? -1 : parameters + biases;
+			const coefficients = parameters + weights;
+			kernels.rowCombination(first, coefficients, fanIn, 1, this.simd.scaled[copy][l], fanOut, fanIn, n, bias, false, -1);
+		} else {
+			for (let r = 0; r < fanOut; r++) {
+				const bias = biases < 0 ? 0 : w[biases + r];
+				writeWeightedRows(z, r * n, bias, w, weights + r * fanIn, input, fanIn, n);
+			}
 		}
 		activation.apply(z, output, slopes, fanOut * n);
 		const scale = architecture.scales[l + 1];

@@ -13,8 +13,32 @@ export interface SimdKernels {
 	readonly heap: Float64Array;
 	/** Grows the memory to at least `doubles` doubles and returns the (new) heap view. */
 	reserve(doubles: number): Float64Array;
-	/** See `crossGram` in `kernels.wat`; offsets are in doubles. */
-	crossGram(a: number, b: number, out: number, n: number, columns: number, symmetric: boolean): void;
+	/** See `crossProducts` in `kernels.wat`; offsets and strides are in doubles. */
+	crossProducts(
+		a: number,
+		b: number,
+		out: number,
+		rowsA: number,
+		rowsB: number,
+		columns: number,
+		rowStride: number,
+		columnStride: number,
+		symmetric: boolean,
+	): void;
+	/** See `rowCombination` in `kernels.wat`; offsets and strides are in doubles, -1 for none. */
+	rowCombination(
+		out: number,
+		coefficients: number,
+		rowStride: number,
+		columnStride: number,
+		input: number,
+		rows: number,
+		count: number,
+		n: number,
+		bias: number,
+		accumulate: boolean,
+		multiplier: number,
+	): void;
 }
 
 /** The parts of the WebAssembly API the loader uses; the project's `lib` has no DOM types. */
@@ -26,38 +50,55 @@ interface WebAssemblyApi {
 
 interface KernelExports {
 	readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
-	crossGram(a: number, b: number, out: number, n: number, columns: number, symmetric: number): void;
+	crossProducts(...args: number[]): void;
+	rowCombination(...args: number[]): void;
 }
 
 /** Bytes per WebAssembly memory page. */
 const PAGE_BYTES = 65536;
 
-let instance: SimdKernels | null | undefined;
+let shared: SimdKernels | null | undefined;
+let compiled: object | null | undefined;
 
 /**
- * Returns the thread's kernel instance, or null when WebAssembly SIMD is unavailable or the
- * environment variable `NTK_HORIZON_SIMD` is `0`. Callers then use their scalar loops. Each
- * worker thread loads its own instance, and a call must not start while another one runs on the
- * same thread.
+ * Returns the thread's shared kernel instance for scratch work such as `gramMatrix`, or null when
+ * WebAssembly SIMD is unavailable or the environment variable `NTK_HORIZON_SIMD` is `0`. Callers
+ * then use their scalar loops. Each worker thread loads its own instance, and a caller must not
+ * keep data in its memory across calls of others.
  */
 export function simdKernels(): SimdKernels | null {
-	if (instance === undefined) {
-		const disabled = typeof process !== 'undefined' && process.env?.NTK_HORIZON_SIMD === '0';
-		instance = disabled ? null : instantiate();
+	if (shared === undefined) {
+		shared = createSimdKernels();
 	}
-	return instance;
+	return shared;
 }
 
-function instantiate(): SimdKernels | null {
+/**
+ * Returns a kernel instance with a memory of its own, for a caller that keeps its arrays there
+ * between calls, or null as `simdKernels` does.
+ */
+export function createSimdKernels(): SimdKernels | null {
 	const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
-	if (api === undefined) {
+	if (compiled === undefined) {
+		compiled = compile(api);
+	}
+	if (compiled === null || api === undefined) {
+		return null;
+	}
+	return instantiate(api, compiled);
+}
+
+function compile(api: WebAssemblyApi | undefined): object | null {
+	const disabled = typeof process !== 'undefined' && process.env?.NTK_HORIZON_SIMD === '0';
+	if (disabled || api === undefined) {
 		return null;
 	}
 	const bytes = decodeBase64(KERNELS_BASE64);
-	if (!api.validate(bytes)) {
-		return null;
-	}
-	const exports = new api.Instance(new api.Module(bytes), {}).exports as KernelExports;
+	return api.validate(bytes) ? new api.Module(bytes) : null;
+}
+
+function instantiate(api: WebAssemblyApi, module: object): SimdKernels {
+	const exports = new api.Instance(module, {}).exports as KernelExports;
 	let heap = new Float64Array(exports.memory.buffer);
 	return {
 		get heap() {
@@ -73,8 +114,23 @@ function instantiate(): SimdKernels | null {
 			}
 			return heap;
 		},
-		crossGram(a, b, out, n, columns, symmetric) {
-			exports.crossGram(a * 8, b * 8, out * 8, n, columns, symmetric ? 1 : 0);
+		crossProducts(a, b, out, rowsA, rowsB, columns, rowStride, columnStride, symmetric) {
+			exports.crossProducts(a * 8, b * 8, out * 8, rowsA, rowsB, columns, rowStride, columnStride, symmetric ? 1 : 0);
+		},
+		rowCombination(out, coefficients, rowStride, columnStride, input, rows, count, n, bias, accumulate, multiplier) {
+			exports.rowCombination(
+				out * 8,
+				coefficients * 8,
+				rowStride,
+				columnStride,
+				input * 8,
+				rows,
+				count,
+				n,
+				bias < 0 ? -1 : bias * 8,
+				accumulate ? 1 : 0,
+				multiplier < 0 ? -1 : multiplier * 8,
+			);
 		},
 	};
 }

@@ -76,3 +76,13 @@ test('NTK_HORIZON_SIMD=0 selects the scalar loops', () => {
 	assert.equal(result.status, 0, result.stderr);
 	assert.equal(result.stdout.trim(), 'true');
 });
+
+test('scalar fallback passes the tangent tests', () => {
+	// The scalar loops run where WebAssembly SIMD is unavailable; this machine has it, so a child
+	// process without it runs the MLP product tests again.
+	const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', 'test/unit/model/mlpTangent.test.ts'], {
+		env: { ...process.env, NTK_HORIZON_SIMD: '0' },
+		encoding: 'utf8',
+	});
+	assert.equal(result.status, 0, result.stdout.slice(-2000));
+});
