@@ -4,6 +4,9 @@ import { describe, it } from 'node:test';
 
 import { loadSpec, simulateSpec } from '../../../src/api';
 import type { SimulateOptions } from '../../../src/api';
+import { multiplyTransposed } from '../../../src/linalg';
+import { LinearFlow } from '../../../src/simulate/linearFlow';
+import { initialResidual, prepareProblem } from '../../../src/simulate/problem';
 
 interface Network {
 	readonly label: string;
@@ -89,4 +92,34 @@ describe('matrix-free deviation products', () => {
 		const difference = worstRelative(loose.err, tight.err);
 		assert.ok(difference <= 1e-6, `alpha 1e6: E differs from the tight run by ${difference} (tolerance 1e-6)`);
 	});
+
+	it('takes the linear flow weights from products at w0', () => {
+		for (const network of NETWORKS) {
+			const problem = prepareProblem(spec(network, 10));
+			const n = problem.outputCount;
+			const p = problem.parameterCount;
+			const flow = new LinearFlow(problem, initialResidual(problem, 10));
+			for (const t of [0.01, 1, 30]) {
+				const displacement = new Float64Array(p);
+				const rate = new Float64Array(p);
+				flow.displacementWithRate(t, displacement, rate, new Float64Array(n));
+				// The stored J0: ubar(t) = J0^T (...) and d ubar / dt = J0^T rbar(t).
+				const expectedDisplacement = flow.displacement(t, new Float64Array(p));
+				const expectedRate = multiplyTransposed(problem.initialJacobian, n, p, flow.residual(t, new Float64Array(n)), new Float64Array(p));
+				assert.ok(worstAbsolute(displacement, expectedDisplacement) <= 1e-13, `${network.label}, t ${t}: ubar`);
+				assert.ok(worstAbsolute(rate, expectedRate) <= 1e-13, `${network.label}, t ${t}: d ubar / dt`);
+			}
+		}
+	});
 });
+
+/** Largest |a_k - b_k| over max(1, max |b_k|). */
+function worstAbsolute(a: Float64Array, b: Float64Array): number {
+	let worst = 0;
+	let scale = 1;
+	for (let k = 0; k < b.length; k++) {
+		worst = Math.max(worst, Math.abs(a[k] - b[k]));
+		scale = Math.max(scale, Math.abs(b[k]));
+	}
+	return worst / scale;
+}
