@@ -231,6 +231,46 @@ export class MlpTangentProducts implements TangentProducts {
 		}
 	}
 
+	/**
+	 * Writes the factors of every Jacobian row at the point of `setPoint`, per copy and layer in
+	 * `blocks` (copy-major): `gradients` row `i * outputs + k` is g_l of output k of input i
+	 * (fan-out entries, times the copy factor), and `inputs` row `i * outputs + k` is a_l of input
+	 * i (fan-in entries), so that the row's block of J is `g_l a_l^T`. One backward pass per
+	 * output over all inputs at once.
+	 */
+	layerFactors(blocks: readonly { readonly gradients: Float64Array; readonly inputs: Float64Array }[]): void {
+		const { copyBases, copyFactor, architecture } = this.layout;
+		const { layerCount } = architecture;
+		const n = this.count;
+		const outputs = this.outputs;
+		for (let copy = 0; copy < copyBases.length; copy++) {
+			for (let k = 0; k < outputs; k++) {
+				let [g, next] = [this.first, this.second];
+				let [gOffset, nextOffset] = this.simd === null ? [0, 0] : [this.simd.first, this.simd.second];
+				g.fill(0, 0, outputs * n);
+				g.fill(copyFactor, k * n, (k + 1) * n);
+				for (let l = layerCount - 1; l >= 0; l--) {
+					const { fanIn, fanOut } = this.geometry[copy][l];
+					const block = blocks[copy * layerCount + l];
+					transposeInto(g, fanOut, n, block.gradients, outputs, k);
+					transposeInto(this.scaled[copy][l], fanIn, n, block.inputs, outputs, k);
+					if (l > 0) {
+						if (this.simd === null) {
+							this.propagate(copy, l, g, next);
+						} else {
+							const { weights } = this.geometry[copy][l];
+							const slopes = this.simd.slopes[copy][l];
+							const coefficients = this.simd.parameters + weights;
+							this.simd.kernels.rowCombination(nextOffset, coefficients, 1, fanIn, gOffset, fanIn, fanOut, n, -1, false, slopes);
+						}
+						[g, next] = [next, g];
+						[gOffset, nextOffset] = [nextOffset, gOffset];
+					}
+				}
+			}
+		}
+	}
+
 	/** `transposeTimes` with the SIMD kernels: the scalar loops' passes, layer by layer. */
 	private transposeTimesSimd(simd: SimdLayout, v: Float64Array, out: Float64Array): void {
 		const { kernels, parameters, gradient, parameterCount } = simd;
@@ -494,6 +534,26 @@ export class MlpTangentProducts implements TangentProducts {
 					out[to + i] *= slopes[to + i];
 				}
 			}
+		}
+	}
+}
+
+/**
+ * Writes the columns of a feature-major `width x n` matrix as rows `i * outputs + k` (i < n) of the
+ * row-major `out`, whose rows have `width` entries.
+ */
+function transposeInto(
+	matrix: Float64Array,
+	width: number,
+	n: number,
+	out: Float64Array,
+	outputs: number,
+	k: number,
+): void {
+	for (let i = 0; i < n; i++) {
+		const row = (i * outputs + k) * width;
+		for (let c = 0; c < width; c++) {
+			out[row + c] = matrix[c * n + i];
 		}
 	}
 }
