@@ -592,14 +592,16 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 		return;
 	}
 
-	// d block, where A = 0.
+	// d block, where A = 0: sum_j a_j plain_j = sum_i (sum_j plain_j W[j][i]) g_i, the same weights
+	// for every entry, so the block is one combination of the node values.
+	const nodeWeights = values.map((_, i) => weights.reduce((sum, row, j) => sum + plain[j] * row[i], 0));
+	const y = segment.y;
 	for (let k = 0; k < p; k++) {
-		polynomialCoefficients(weights, values, k, 'weights', coefficients);
 		let forcing = 0;
-		for (let j = 0; j <= degree; j++) {
-			forcing += coefficients[j] * plain[j];
+		for (let i = 0; i < values.length; i++) {
+			forcing += nodeWeights[i] * values[i].weights[k];
 		}
-		out[n + k] = segment.y[n + k] + tau * forcing;
+		out[n + k] = y[n + k] + tau * forcing;
 	}
 }
 
