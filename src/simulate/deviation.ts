@@ -489,10 +489,6 @@ export class DeviationSystem {
 	}
 
 	/**
-	 * Returns the linear flow's modes: `rbar(t) = Q0 exp(-l t) c` with K0's eigenvalues l, its eigenvectors
-	 * Q0 and `c = Q0^T r0`.
-	 */
-	/**
 	 * Returns an MLP's layer factors at the last loaded state on the matrix-free path, where they
 	 * replace J_t - J0 in a reference kernel, and null otherwise.
 	 */
@@ -508,6 +504,10 @@ export class DeviationSystem {
 		return this.layerFactors.factors;
 	}
 
+	/**
+	 * The linear flow's modes: `rbar(t) = Q0 exp(-l t) c` with K0's eigenvalues l, its
+	 * eigenvectors Q0 and `c = Q0^T r0`.
+	 */
 	get linearModes(): { readonly eigen: SymmetricEigen; readonly coefficients: Float64Array } {
 		return { eigen: this.problem.initialKernelEigen, coefficients: this.flow.coefficients };
 	}
