@@ -1,4 +1,4 @@
-import { simdKernels } from '../simd/kernels';
+import { createSimdKernels, simdKernels } from '../simd/kernels';
 
 /**
  * Computes the Gram matrix `K = J J^T` (n x n) of a row-major n x p matrix J, the tangent kernel
@@ -66,6 +66,11 @@ function checkShape(matrix: Float64Array, rows: number, columns: number, caller:
 
 /** Columns per block copied into the SIMD kernels' memory: 2 n BLOCK_COLUMNS doubles at most. */
 const BLOCK_COLUMNS = 2048;
+/**
+ * Largest scratch, in doubles (32 MiB), that products take from the thread's shared kernel
+ * memory, which keeps its size. The large benchmark network's K0 (n = 256) needs 1.1 million.
+ */
+const SHARED_SCRATCH_DOUBLES = 4 * 1024 * 1024;
 
 /**
  * Fills `out = A B^T`, with the SIMD kernel when WebAssembly SIMD is available and with
@@ -80,14 +85,20 @@ function crossGram(
 	out: Float64Array,
 	symmetric: boolean,
 ): Float64Array {
-	const kernels = simdKernels();
-	if (kernels === null || n === 0) {
-		return crossGramScalar(a, b, n, p, out, symmetric);
+	if (n === 0) {
+		return out;
 	}
 	const block = Math.min(p, BLOCK_COLUMNS);
 	const blockA = n * n;
 	const blockB = symmetric ? blockA : blockA + n * block;
-	const heap = kernels.reserve(blockB + n * block);
+	const size = blockB + n * block;
+	// The shared memory cannot shrink, so a larger product takes an instance of its own, which is
+	// collected with its memory once the product is done.
+	const kernels = size <= SHARED_SCRATCH_DOUBLES ? simdKernels() : createSimdKernels();
+	const heap = kernels?.reserve(size) ?? null;
+	if (kernels === null || heap === null) {
+		return crossGramScalar(a, b, n, p, out, symmetric);
+	}
 	heap.fill(0, 0, n * n);
 	for (let start = 0; start < p; start += block) {
 		const columns = Math.min(block, p - start);

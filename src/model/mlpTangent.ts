@@ -76,7 +76,7 @@ interface SimdLayout {
  * concurrent use; `setPoint` overwrites the cached forward pass.
  *
  * Where WebAssembly SIMD is available, the layers' matrix products run in the kernels of
- * `src/simd/kernels.wat` on arrays kept in the kernels' memory; elsewhere they run in the scalar
+ * `src/simd/kernels.wat` on arrays kept in the kernels' memory. Elsewhere they run in the scalar
  * loops below. The activation and the copies between layers run in JavaScript either way.
  */
 export class MlpTangentProducts implements TangentProducts {
@@ -105,39 +105,20 @@ export class MlpTangentProducts implements TangentProducts {
 		const layers = widths.slice(0, -1);
 		const maxWidth = Math.max(...widths);
 		const kernels = createSimdKernels();
-		if (kernels === null) {
+		const placed = kernels === null ? null : placeArrays(kernels, layout, n);
+		if (placed === null) {
 			this.simd = null;
 			this.scaled = layout.copyBases.map(() => layers.map((width) => new Float64Array(width * n)));
 			this.slopes = layout.copyBases.map(() => layers.map((width) => new Float64Array(width * n)));
 			this.first = new Float64Array(maxWidth * n);
 			this.second = new Float64Array(maxWidth * n);
 		} else {
-			const parameterCount = layout.copyBases.length * layout.architecture.parameterCount;
-			let end = 0;
-			const place = (length: number): number => {
-				const offset = end;
-				end += length;
-				return offset;
-			};
-			const scaled = layout.copyBases.map(() => layers.map((width) => place(width * n)));
-			const slopes = layout.copyBases.map(() => layers.map((width) => place(width * n)));
-			const simd = {
-				kernels,
-				scaled,
-				slopes,
-				first: place(maxWidth * n),
-				second: place(maxWidth * n),
-				parameters: place(parameterCount),
-				direction: place(parameterCount),
-				gradient: place(parameterCount),
-				parameterCount,
-			};
+			const { simd, heap } = placed;
 			// The memory does not grow after this, so views taken now stay valid.
-			const heap = kernels.reserve(end);
 			const view = (offset: number, length: number) => heap.subarray(offset, offset + length);
 			this.simd = simd;
-			this.scaled = scaled.map((offsets) => offsets.map((offset, l) => view(offset, layers[l] * n)));
-			this.slopes = slopes.map((offsets) => offsets.map((offset, l) => view(offset, layers[l] * n)));
+			this.scaled = simd.scaled.map((offsets) => offsets.map((offset, l) => view(offset, layers[l] * n)));
+			this.slopes = simd.slopes.map((offsets) => offsets.map((offset, l) => view(offset, layers[l] * n)));
 			this.first = view(simd.first, maxWidth * n);
 			this.second = view(simd.second, maxWidth * n);
 		}
@@ -536,6 +517,40 @@ export class MlpTangentProducts implements TangentProducts {
 			}
 		}
 	}
+}
+
+/**
+ * Places the arrays of `MlpTangentProducts` in the kernels' memory, one after another, and grows
+ * it to hold them; null when it cannot grow that far.
+ */
+function placeArrays(
+	kernels: SimdKernels,
+	layout: TangentLayout,
+	n: number,
+): { readonly simd: SimdLayout; readonly heap: Float64Array } | null {
+	const { widths, parameterCount } = layout.architecture;
+	const layers = widths.slice(0, -1);
+	const maxWidth = Math.max(...widths);
+	const totalParameters = layout.copyBases.length * parameterCount;
+	let end = 0;
+	const place = (length: number): number => {
+		const offset = end;
+		end += length;
+		return offset;
+	};
+	const simd: SimdLayout = {
+		kernels,
+		scaled: layout.copyBases.map(() => layers.map((width) => place(width * n))),
+		slopes: layout.copyBases.map(() => layers.map((width) => place(width * n))),
+		first: place(maxWidth * n),
+		second: place(maxWidth * n),
+		parameters: place(totalParameters),
+		direction: place(totalParameters),
+		gradient: place(totalParameters),
+		parameterCount: totalParameters,
+	};
+	const heap = kernels.reserve(end);
+	return heap === null ? null : { simd, heap };
 }
 
 /**

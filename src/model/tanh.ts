@@ -1,8 +1,9 @@
 /**
  * The hyperbolic tangent, about 2.7 times faster than V8's `Math.tanh`: 5.8 ns against 15.7 ns per
- * value in a loop over 32768 values. Against 120-bit values over 120 000 arguments its relative
- * error stayed below `3.3 * 2^-53`, and that of `Math.tanh` below `2.7 * 2^-53`. The activation
- * is most of the cost of a tanh network's forward pass.
+ * value in a loop over 32768 values. Against 120-bit values its relative error stayed below
+ * `3.3 * 2^-53` over 120 000 random arguments and reached `3.45 * 2^-53` among 211 500 arguments
+ * near the table's boundaries, where `Math.tanh` reached `2.71 * 2^-53`. The activation is most
+ * of the cost of a tanh network's forward pass.
  *
  * `tanh(x) = E / (E + 2)` with `E = expm1(2x)`. `expm1` reduces its argument with a table of 64
  * powers of two: `2x = (64 k + j) ln(2) / 64 + r` with `-32 <= j < 32` and `|r| <= ln(2) / 128`.
@@ -14,7 +15,8 @@
  * ```
  *
  * where `T_j - 1` and `2^k - 1` are tabulated (the latter exactly). The terms cancel little: for
- * k = 0 and j != 0, `|T_j - 1|` is at least about `2 |r|`, and for k != 0, `|E| >= 1 - 2^(-1/2)`.
+ * k = 0 and j != 0, `|T_j - 1|` is at least about `2 |r|`, and for k != 0, `|E| >= 1 - 2^(-1/2)`
+ * (the worst case above, k = -1 and j = 31, cancels terms of size 0.5 to 0.3).
  * `expm1(r)` is its Taylor polynomial of degree 6; the first omitted term, `r^7 / 7!`, is below
  * `5e-18 |expm1(r)|` on the reduced interval.
  *

@@ -11,8 +11,11 @@ import { KERNELS_BASE64 } from './kernelsBinary';
 export interface SimdKernels {
 	/** Float64 view of the memory, valid until the next `reserve`. */
 	readonly heap: Float64Array;
-	/** Grows the memory to at least `doubles` doubles and returns the (new) heap view. */
-	reserve(doubles: number): Float64Array;
+	/**
+	 * Grows the memory to at least `doubles` doubles and returns the (new) heap view, or null when
+	 * the memory cannot grow that far (WebAssembly's 4 GiB, or the process's address space).
+	 */
+	reserve(doubles: number): Float64Array | null;
 	/** See `crossProducts` in `kernels.wat`; offsets and strides are in doubles. */
 	crossProducts(
 		a: number,
@@ -75,7 +78,12 @@ export function simdKernels(): SimdKernels | null {
 
 /**
  * Returns a kernel instance with a memory of its own, for a caller that keeps its arrays there
- * between calls, or null as `simdKernels` does.
+ * between calls, or null as `simdKernels` does and when the instance cannot be created.
+ *
+ * NOTE: V8 reserves address space for each WebAssembly memory (about 10 GiB in Node 20), so under
+ * a virtual-memory limit (`ulimit -v`) of tens of gigabytes only a few instances fit. A
+ * simulation creates about five; the ones that do not fit return null here and their callers run
+ * the scalar loops.
  */
 export function createSimdKernels(): SimdKernels | null {
 	const api = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
@@ -85,7 +93,12 @@ export function createSimdKernels(): SimdKernels | null {
 	if (compiled === null || api === undefined) {
 		return null;
 	}
-	return instantiate(api, compiled);
+	try {
+		return instantiate(api, compiled);
+	} catch {
+		// The memory could not be reserved.
+		return null;
+	}
 }
 
 function compile(api: WebAssemblyApi | undefined): object | null {
@@ -93,8 +106,12 @@ function compile(api: WebAssemblyApi | undefined): object | null {
 	if (disabled || api === undefined) {
 		return null;
 	}
-	const bytes = decodeBase64(KERNELS_BASE64);
-	return api.validate(bytes) ? new api.Module(bytes) : null;
+	try {
+		const bytes = decodeBase64(KERNELS_BASE64);
+		return api.validate(bytes) ? new api.Module(bytes) : null;
+	} catch {
+		return null;
+	}
 }
 
 function instantiate(api: WebAssemblyApi, module: object): SimdKernels {
@@ -104,10 +121,14 @@ function instantiate(api: WebAssemblyApi, module: object): SimdKernels {
 		get heap() {
 			return heap;
 		},
-		reserve(doubles: number): Float64Array {
+		reserve(doubles: number): Float64Array | null {
 			const needed = Math.ceil((doubles * 8) / PAGE_BYTES) - exports.memory.buffer.byteLength / PAGE_BYTES;
 			if (needed > 0) {
-				exports.memory.grow(needed);
+				try {
+					exports.memory.grow(needed);
+				} catch {
+					return null;
+				}
 			}
 			if (heap.buffer !== exports.memory.buffer) {
 				heap = new Float64Array(exports.memory.buffer);

@@ -1,11 +1,17 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { createRandomStream } from '../../../src/random';
+import { buildSync } from 'esbuild';
+
 import { crossGramScalar, gramMatrix, productWithTranspose } from '../../../src/linalg/gramMatrix';
-import { simdKernels } from '../../../src/simd/kernels';
+import { createModel } from '../../../src/model/index';
+import { createRandomStream } from '../../../src/random';
+import { createSimdKernels, simdKernels } from '../../../src/simd/kernels';
+import { makeSpec, mlpSpec } from '../model/helpers';
 
 test('kernel binary matches kernels.wat', async () => {
 	const { compileKernels } = await import('../../../scripts/build-wasm.mjs');
@@ -85,4 +91,82 @@ test('scalar fallback passes the tangent tests', () => {
 		encoding: 'utf8',
 	});
 	assert.equal(result.status, 0, result.stdout.slice(-2000));
+});
+
+test('failed instances leave the scalar loops', () => {
+	// V8 reserves address space per WebAssembly memory, so under a virtual-memory limit creating an
+	// instance can throw; the callers must then run their scalar loops.
+	const api = (globalThis as unknown as { WebAssembly: { Instance: unknown } }).WebAssembly;
+	const original = api.Instance;
+	api.Instance = function failing(): never {
+		throw new RangeError('WebAssembly.Instance(): Out of memory: Cannot allocate Wasm memory for new instance');
+	};
+	try {
+		assert.equal(createSimdKernels(), null);
+		const spec = mlpSpec([3, 9, 2], 'tanh', { init: { seed: 2 }, bias: true });
+		const x = [0, 1, 2, 3, 4].map((i) => [Math.sin(i), Math.cos(i), 0.3 * i]);
+		const model = createModel(makeSpec(spec, x, 2));
+		const { outputCount: n, parameterCount: p } = model;
+		const products = model.tangentProducts?.();
+		assert.ok(products !== undefined);
+		products.setPoint(model.initialParameters);
+		const u = Float64Array.from({ length: p }, (_, k) => Math.sin(k));
+		const forward = new Float64Array(n);
+		products.times(u, forward);
+		const jacobian = new Float64Array(n * p);
+		model.jacobian(model.initialParameters, jacobian);
+		for (let i = 0; i < n; i++) {
+			let expected = 0;
+			for (let k = 0; k < p; k++) {
+				expected += jacobian[i * p + k] * u[k];
+			}
+			assert.ok(Math.abs(forward[i] - expected) <= 1e-13 * (1 + Math.abs(expected)), `J u entry ${i}: ${forward[i]} vs ${expected}`);
+		}
+		// A product too large for the shared memory needs an instance of its own, which fails here.
+		const rows = 2049;
+		const column = Float64Array.from({ length: rows }, (_, i) => i / rows);
+		const gram = gramMatrix(column, rows, 1);
+		assert.equal(gram[rows * rows - 1], column[rows - 1] * column[rows - 1]);
+	} finally {
+		api.Instance = original;
+	}
+	assert.notEqual(createSimdKernels(), null, 'instances are created again once WebAssembly.Instance works');
+});
+
+test('a simulation under a virtual-memory limit finishes', () => {
+	// A bundle of the core (tsx itself needs more address space than the limit leaves) simulates a
+	// small network under `ulimit -v` of 16 GB, where only one WebAssembly memory fits.
+	const directory = mkdtempSync(join(tmpdir(), 'ntk-simd-'));
+	const entry = join(directory, 'entry.ts');
+	writeFileSync(
+		entry,
+		[
+			`import { loadSpec, simulateSpec } from ${JSON.stringify(join(process.cwd(), 'src/api.ts'))};`,
+			'const x = [0, 1, 2, 3, 4, 5].map((i) => [Math.sin(i), Math.cos(i)]);',
+			'const { spec } = loadSpec({ name: "limit", model: { type: "mlp", widths: [2, 16, 1], activation: "tanh", init: { seed: 3 } },',
+			'  data: { x, y: x.map(([a]) => a) }, training: { alpha: 10, T: 20 }, analysis: { epsilon: 0.05, times: [1, 5, 20] } });',
+			'console.log(JSON.stringify(simulateSpec(spec, {}).err));',
+		].join('\n'),
+	);
+	const bundle = join(directory, 'entry.cjs');
+	// jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow (as in esbuild.mjs).
+	buildSync({
+		entryPoints: [entry],
+		outfile: bundle,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		mainFields: ['module', 'main'],
+		logLevel: 'error',
+	});
+	const limited = spawnSync('bash', ['-c', `ulimit -v 16000000 && exec "${process.execPath}" "${bundle}"`], { encoding: 'utf8' });
+	const free = spawnSync(process.execPath, [bundle], { encoding: 'utf8' });
+	rmSync(directory, { recursive: true, force: true });
+	assert.equal(limited.status, 0, limited.stderr);
+	assert.equal(free.status, 0, free.stderr);
+	const [underLimit, unlimited] = [JSON.parse(limited.stdout) as number[], JSON.parse(free.stdout) as number[]];
+	assert.equal(underLimit.length, unlimited.length);
+	underLimit.forEach((value, i) => {
+		assert.ok(Math.abs(value - unlimited[i]) <= 1e-9 * Math.abs(unlimited[i]), `E at report ${i}: ${value} vs ${unlimited[i]}`);
+	});
 });
