@@ -1,3 +1,6 @@
+import { simdKernels } from '../simd/kernels';
+import type { SimdKernels } from '../simd/kernels';
+
 /**
  * Householder tridiagonalization and the implicit QL method for a real symmetric matrix: the
  * EISPACK routines `tred2` and `tql2` as ml-matrix 6.15.1 ports them from JAMA, moved onto a flat
@@ -7,6 +10,14 @@
  * The matrix `vt` contains the eigenvector matrix transposed, as in ml-matrix. On entry it is the
  * symmetric input, and on return row k (entries `vt[k * n + i]`) is the eigenvector of `d[k]`.
  */
+
+/**
+ * Smallest order whose tridiagonalization runs in the SIMD kernels. The copies make small orders
+ * slower: the eigenvalues of an 8 x 8 matrix took 4.1 us that way against 3.7 us.
+ */
+const SIMD_MIN_SIZE = 16;
+/** Largest copy, n^2 + 2n doubles (32 MiB), that the tridiagonalization puts in the shared memory. */
+const SIMD_MAX_DOUBLES = 4 * 1024 * 1024;
 
 /** The QL iteration gives up after this many sweeps per eigenvalue on average. */
 const MAX_SWEEPS_PER_EIGENVALUE = 30;
@@ -52,11 +63,23 @@ function tridiagonalize(input: TridiagonalQlInput): boolean {
 	for (let j = 0; j < n; j++) {
 		d[j] = v[j * n + n - 1];
 	}
-	for (let i = n - 1; i > 0; i--) {
-		if (input.shouldStop?.()) {
+	const kernels = n >= SIMD_MIN_SIZE && n * (n + 2) <= SIMD_MAX_DOUBLES ? simdKernels() : null;
+	const heap = kernels?.reserve(n * (n + 2)) ?? null;
+	if (kernels !== null && heap !== null) {
+		// The rows' O(i^2) loops run in the SIMD kernels on copies in the kernels' memory.
+		heap.set(v, 0);
+		heap.set(d, n * n);
+		heap.set(e, n * n + n);
+		const views = { ...input, vt: heap.subarray(0, n * n), d: heap.subarray(n * n, n * n + n), e: heap.subarray(n * n + n, n * n + 2 * n) };
+		const finished = reduceRows(views, kernels);
+		v.set(views.vt);
+		d.set(views.d);
+		e.set(views.e);
+		if (!finished) {
 			return false;
 		}
-		reduceRow(input, i);
+	} else if (!reduceRows(input, null)) {
+		return false;
 	}
 	if (input.valuesOnly) {
 		// The reduction leaves the tridiagonal's diagonal on the diagonal of v.
@@ -97,8 +120,24 @@ function tridiagonalize(input: TridiagonalQlInput): boolean {
 	return true;
 }
 
+/**
+ * Applies the Householder steps of `tred2` to rows n - 1 down to 1. With `kernels`, the arrays of
+ * `input` must be views of the kernels' memory at offsets 0, n^2 and n^2 + n.
+ *
+ * @returns false when `shouldStop` returned true
+ */
+function reduceRows(input: TridiagonalQlInput, kernels: SimdKernels | null): boolean {
+	for (let i = input.size - 1; i > 0; i--) {
+		if (input.shouldStop?.()) {
+			return false;
+		}
+		reduceRow(input, i, kernels);
+	}
+	return true;
+}
+
 /** Applies one Householder step of `tred2`, which annihilates row i left of the subdiagonal. */
-function reduceRow(input: TridiagonalQlInput, i: number): void {
+function reduceRow(input: TridiagonalQlInput, i: number, kernels: SimdKernels | null): void {
 	const { size: n, vt: v, d, e } = input;
 	let scale = 0;
 	let h = 0;
@@ -125,15 +164,19 @@ function reduceRow(input: TridiagonalQlInput, i: number): void {
 	h -= f * g;
 	d[i - 1] = f - g;
 	e.fill(0, 0, i);
-	for (let j = 0; j < i; j++) {
-		f = d[j];
-		v[i * n + j] = f;
-		g = e[j] + v[j * n + j] * f;
-		for (let k = j + 1; k <= i - 1; k++) {
-			g += v[j * n + k] * d[k];
-			e[k] += v[j * n + k] * f;
+	if (kernels !== null) {
+		kernels.householderProducts(0, n * n, n * n + n, n, i);
+	} else {
+		for (let j = 0; j < i; j++) {
+			f = d[j];
+			v[i * n + j] = f;
+			g = e[j] + v[j * n + j] * f;
+			for (let k = j + 1; k <= i - 1; k++) {
+				g += v[j * n + k] * d[k];
+				e[k] += v[j * n + k] * f;
+			}
+			e[j] = g;
 		}
-		e[j] = g;
 	}
 	f = 0;
 	for (let j = 0; j < i; j++) {
@@ -144,14 +187,18 @@ function reduceRow(input: TridiagonalQlInput, i: number): void {
 	for (let j = 0; j < i; j++) {
 		e[j] -= hh * d[j];
 	}
-	for (let j = 0; j < i; j++) {
-		f = d[j];
-		g = e[j];
-		for (let k = j; k <= i - 1; k++) {
-			v[j * n + k] -= f * e[k] + g * d[k];
+	if (kernels !== null) {
+		kernels.householderUpdate(0, n * n, n * n + n, n, i);
+	} else {
+		for (let j = 0; j < i; j++) {
+			f = d[j];
+			g = e[j];
+			for (let k = j; k <= i - 1; k++) {
+				v[j * n + k] -= f * e[k] + g * d[k];
+			}
+			d[j] = v[j * n + i - 1];
+			v[j * n + i] = 0;
 		}
-		d[j] = v[j * n + i - 1];
-		v[j * n + i] = 0;
 	}
 	d[i] = h;
 }

@@ -42,6 +42,10 @@ export interface SimdKernels {
 		accumulate: boolean,
 		multiplier: number,
 	): void;
+	/** See `householderProducts` in `kernels.wat`; offsets are in doubles. */
+	householderProducts(v: number, d: number, e: number, n: number, i: number): void;
+	/** See `householderUpdate` in `kernels.wat`; offsets are in doubles. */
+	householderUpdate(v: number, d: number, e: number, n: number, i: number): void;
 }
 
 /** The parts of the WebAssembly API the loader uses; the project's `lib` has no DOM types. */
@@ -55,6 +59,8 @@ interface KernelExports {
 	readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
 	crossProducts(...args: number[]): void;
 	rowCombination(...args: number[]): void;
+	householderProducts(...args: number[]): void;
+	householderUpdate(...args: number[]): void;
 }
 
 /** Bytes per WebAssembly memory page. */
@@ -152,6 +158,12 @@ function instantiate(api: WebAssemblyApi, module: object): SimdKernels {
 				accumulate ? 1 : 0,
 				multiplier < 0 ? -1 : multiplier * 8,
 			);
+		},
+		householderProducts(v, d, e, n, i) {
+			exports.householderProducts(v * 8, d * 8, e * 8, n, i);
+		},
+		householderUpdate(v, d, e, n, i) {
+			exports.householderUpdate(v * 8, d * 8, e * 8, n, i);
 		},
 	};
 }

@@ -192,6 +192,79 @@
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rLoop))))
 
+;; The first O(i^2) loop of one Householder step of EISPACK tred2 on row i of the n x n matrix v
+  ;; (see reduceRow in src/linalg/tridiagonalQl.ts): for j < i, v[i, j] = d[j] and
+  ;; e[j] = e[j] + v[j, j] d[j] + sum_{j < k < i} v[j, k] d[k], while e[k] += v[j, k] d[j].
+  (func (export "householderProducts") (param $v i32) (param $d i32) (param $e i32) (param $n i32) (param $i i32)
+    (local $j i32) (local $k i32) (local $row i32) (local $f f64) (local $g f64) (local $x f64)
+    (local $fv v128) (local $gv v128) (local $xv v128) (local $at i32)
+    (local.set $j (i32.const 0))
+    (block $jEnd (loop $jLoop
+      (br_if $jEnd (i32.ge_s (local.get $j) (local.get $i)))
+      (local.set $row (i32.add (local.get $v) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
+      (local.set $f (f64.load (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+      (f64.store (i32.add (local.get $v) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $n)) (local.get $j)) (i32.const 3)))
+        (local.get $f))
+      (local.set $g (f64.add (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))))
+        (f64.mul (f64.load (i32.add (local.get $row) (i32.shl (local.get $j) (i32.const 3)))) (local.get $f))))
+      (local.set $fv (f64x2.splat (local.get $f)))
+      (local.set $gv (v128.const f64x2 0 0))
+      (local.set $k (i32.add (local.get $j) (i32.const 1)))
+      (block $pairEnd (loop $pairLoop
+        (br_if $pairEnd (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $i)))
+        (local.set $at (i32.shl (local.get $k) (i32.const 3)))
+        (local.set $xv (v128.load (i32.add (local.get $row) (local.get $at))))
+        (local.set $gv (f64x2.add (local.get $gv) (f64x2.mul (local.get $xv) (v128.load (i32.add (local.get $d) (local.get $at))))))
+        (v128.store (i32.add (local.get $e) (local.get $at))
+          (f64x2.add (v128.load (i32.add (local.get $e) (local.get $at))) (f64x2.mul (local.get $xv) (local.get $fv))))
+        (local.set $k (i32.add (local.get $k) (i32.const 2)))
+        (br $pairLoop)))
+      (local.set $g (f64.add (local.get $g) (call $sum (local.get $gv))))
+      (if (i32.lt_s (local.get $k) (local.get $i)) (then
+        (local.set $at (i32.shl (local.get $k) (i32.const 3)))
+        (local.set $x (f64.load (i32.add (local.get $row) (local.get $at))))
+        (local.set $g (f64.add (local.get $g) (f64.mul (local.get $x) (f64.load (i32.add (local.get $d) (local.get $at))))))
+        (f64.store (i32.add (local.get $e) (local.get $at))
+          (f64.add (f64.load (i32.add (local.get $e) (local.get $at))) (f64.mul (local.get $x) (local.get $f))))))
+      (f64.store (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3))) (local.get $g))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $jLoop))))
+
+  ;; The second O(i^2) loop of that step: for j < i, v[j, k] -= d[j] e[k] + e[j] d[k] for
+  ;; j <= k < i, then d[j] = v[j, i - 1] and v[j, i] = 0.
+  (func (export "householderUpdate") (param $v i32) (param $d i32) (param $e i32) (param $n i32) (param $i i32)
+    (local $j i32) (local $k i32) (local $row i32) (local $f f64) (local $g f64)
+    (local $fv v128) (local $gv v128) (local $at i32)
+    (local.set $j (i32.const 0))
+    (block $jEnd (loop $jLoop
+      (br_if $jEnd (i32.ge_s (local.get $j) (local.get $i)))
+      (local.set $row (i32.add (local.get $v) (i32.shl (i32.mul (local.get $j) (local.get $n)) (i32.const 3))))
+      (local.set $f (f64.load (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $g (f64.load (i32.add (local.get $e) (i32.shl (local.get $j) (i32.const 3)))))
+      (local.set $fv (f64x2.splat (local.get $f)))
+      (local.set $gv (f64x2.splat (local.get $g)))
+      (local.set $k (local.get $j))
+      (block $pairEnd (loop $pairLoop
+        (br_if $pairEnd (i32.gt_s (i32.add (local.get $k) (i32.const 2)) (local.get $i)))
+        (local.set $at (i32.shl (local.get $k) (i32.const 3)))
+        (v128.store (i32.add (local.get $row) (local.get $at))
+          (f64x2.sub (v128.load (i32.add (local.get $row) (local.get $at)))
+            (f64x2.add (f64x2.mul (local.get $fv) (v128.load (i32.add (local.get $e) (local.get $at))))
+              (f64x2.mul (local.get $gv) (v128.load (i32.add (local.get $d) (local.get $at)))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 2)))
+        (br $pairLoop)))
+      (if (i32.lt_s (local.get $k) (local.get $i)) (then
+        (local.set $at (i32.shl (local.get $k) (i32.const 3)))
+        (f64.store (i32.add (local.get $row) (local.get $at))
+          (f64.sub (f64.load (i32.add (local.get $row) (local.get $at)))
+            (f64.add (f64.mul (local.get $f) (f64.load (i32.add (local.get $e) (local.get $at))))
+              (f64.mul (local.get $g) (f64.load (i32.add (local.get $d) (local.get $at)))))))))
+      (f64.store (i32.add (local.get $d) (i32.shl (local.get $j) (i32.const 3)))
+        (f64.load (i32.add (local.get $row) (i32.shl (i32.sub (local.get $i) (i32.const 1)) (i32.const 3)))))
+      (f64.store (i32.add (local.get $row) (i32.shl (local.get $i) (i32.const 3))) (f64.const 0))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $jLoop))))
+
   ;; Returns index, or last when index > last.
   (func $clamp (param $index i32) (param $last i32) (result i32)
     (select (local.get $index) (local.get $last) (i32.lt_s (local.get $index) (local.get $last))))

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 import { buildSync } from 'esbuild';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 import { crossGramScalar, gramMatrix, productWithTranspose } from '../../../src/linalg/gramMatrix';
+import { symmetricEigen, symmetricEigenvalues } from '../../../src/linalg/symmetricEigen';
 import { createModel } from '../../../src/model/index';
 import { createRandomStream } from '../../../src/random';
 import { createSimdKernels, simdKernels } from '../../../src/simd/kernels';
@@ -169,4 +171,40 @@ test('a simulation under a virtual-memory limit finishes', () => {
 	underLimit.forEach((value, i) => {
 		assert.ok(Math.abs(value - unlimited[i]) <= 1e-9 * Math.abs(unlimited[i]), `E at report ${i}: ${value} vs ${unlimited[i]}`);
 	});
+});
+
+test('SIMD tridiagonalization matches ml-matrix', () => {
+	// Orders from 16 on take the Householder kernels; 17 and 31 leave an odd last column.
+	const random = createRandomStream(9);
+	for (const n of [16, 17, 31, 64, 100]) {
+		const a = new Float64Array(n * n);
+		for (let i = 0; i < n; i++) {
+			for (let j = 0; j <= i; j++) {
+				a[i * n + j] = a[j * n + i] = random.normal();
+			}
+		}
+		const reference = new EigenvalueDecomposition(new Matrix(Array.from({ length: n }, (_, i) => Array.from(a.subarray(i * n, (i + 1) * n)))), {
+			assumeSymmetric: true,
+		});
+		const expected = [...reference.realEigenvalues].sort((x, y) => x - y);
+		const values = symmetricEigenvalues(a, n);
+		const { values: withVectors, vectors } = symmetricEigen(a, n);
+		const scale = Math.max(...expected.map(Math.abs));
+		for (let k = 0; k < n; k++) {
+			assert.ok(Math.abs(values[k] - expected[k]) <= 1e-13 * scale, `n ${n}, eigenvalue ${k}: ${values[k]} vs ${expected[k]}`);
+			assert.ok(Math.abs(withVectors[k] - expected[k]) <= 1e-13 * scale, `n ${n}, eigenvalue ${k} with vectors`);
+		}
+		// A q_k = lambda_k q_k for the eigenvectors (columns of the row-major n x n matrix).
+		let residual = 0;
+		for (let k = 0; k < n; k++) {
+			for (let i = 0; i < n; i++) {
+				let product = 0;
+				for (let j = 0; j < n; j++) {
+					product += a[i * n + j] * vectors[j * n + k];
+				}
+				residual = Math.max(residual, Math.abs(product - withVectors[k] * vectors[i * n + k]));
+			}
+		}
+		assert.ok(residual <= 1e-12 * scale, `n ${n}: max |A q - lambda q| = ${residual}`);
+	}
 });
