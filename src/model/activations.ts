@@ -25,8 +25,12 @@ export interface ActivationFunction {
 	first(z: number): number;
 	/** σ''(z); for ReLU the almost-everywhere value 0. */
 	second(z: number): number;
-	/** Writes σ(z_i) into `values` and σ'(z_i) into `slopes` for the first `count` entries. */
-	apply(z: Float64Array, values: Float64Array, slopes: Float64Array, count: number): void;
+	/**
+	 * Writes `scale σ(z_i)` into `values` and `scale σ'(z_i)` into `slopes` for the first `count`
+	 * entries; the scale is the layer's (1/sqrt(fan-in) in the NTK parametrization), applied in
+	 * the same pass.
+	 */
+	apply(z: Float64Array, values: Float64Array, slopes: Float64Array, count: number, scale?: number): void;
 }
 
 /** 1 / sqrt(2 pi), the standard normal density at 0. */
@@ -59,10 +63,10 @@ function defineActivation(
 ): ActivationFunction {
 	const apply =
 		definition.apply ??
-		((z: Float64Array, values: Float64Array, slopes: Float64Array, count: number): void => {
+		((z: Float64Array, values: Float64Array, slopes: Float64Array, count: number, scale = 1): void => {
 			for (let i = 0; i < count; i++) {
-				values[i] = definition.value(z[i]);
-				slopes[i] = definition.first(z[i]);
+				values[i] = scale * definition.value(z[i]);
+				slopes[i] = scale * definition.first(z[i]);
 			}
 		});
 	return { ...definition, apply };
@@ -102,11 +106,11 @@ const tanh = defineActivation({
 		const t = fastTanh(z);
 		return -2 * t * (1 - t * t);
 	},
-	apply(z, values, slopes, count) {
+	apply(z, values, slopes, count, scale = 1) {
 		for (let i = 0; i < count; i++) {
 			const t = fastTanh(z[i]);
-			values[i] = t;
-			slopes[i] = 1 - t * t;
+			values[i] = scale * t;
+			slopes[i] = scale * (1 - t * t);
 		}
 	},
 });
@@ -128,11 +132,11 @@ const sigmoidActivation = defineActivation({
 		const s = sigmoid(z);
 		return s * (1 - s) * (1 - 2 * s);
 	},
-	apply(z, values, slopes, count) {
+	apply(z, values, slopes, count, scale = 1) {
 		for (let i = 0; i < count; i++) {
 			const s = sigmoid(z[i]);
-			values[i] = s;
-			slopes[i] = s * (1 - s);
+			values[i] = scale * s;
+			slopes[i] = scale * (s * (1 - s));
 		}
 	},
 });
@@ -167,13 +171,13 @@ const gelu = defineActivation({
 	value: (z) => z * normalCdf(z),
 	first: (z) => normalCdf(z) + z * normalDensity(z),
 	second: (z) => normalDensity(z) * (2 - z * z),
-	apply(z, values, slopes, count) {
+	apply(z, values, slopes, count, scale = 1) {
 		for (let i = 0; i < count; i++) {
 			const x = z[i];
 			const density = normalDensity(x);
 			const cdf = normalCdfWithDensity(x, density);
-			values[i] = x * cdf;
-			slopes[i] = cdf + x * density;
+			values[i] = scale * (x * cdf);
+			slopes[i] = scale * (cdf + x * density);
 		}
 	},
 });

@@ -355,14 +355,7 @@ export class MlpTangentProducts implements TangentProducts {
 				writeWeightedRows(z, r * n, bias, w, weights + r * fanIn, input, fanIn, n);
 			}
 		}
-		activation.apply(z, output, slopes, fanOut * n);
-		const scale = architecture.scales[l + 1];
-		if (scale !== 1) {
-			for (let index = 0; index < fanOut * n; index++) {
-				output[index] *= scale;
-				slopes[index] *= scale;
-			}
-		}
+		activation.apply(z, output, slopes, fanOut * n, architecture.scales[l + 1]);
 	}
 
 	/** Adds G_l A_l^T to the weights' part of out and the row sums of G_l to the biases' part. */

@@ -70,6 +70,12 @@ test('activation apply matches scalar functions', () => {
 			assert.equal(values[i], activation.value(z[i]), `${name}(${z[i]}) from apply`);
 			assert.equal(slopes[i], activation.first(z[i]), `${name}'(${z[i]}) from apply`);
 		}
+		// The layer's scale multiplies both, rounded once.
+		activation.apply(z, values, slopes, z.length, 0.125);
+		for (let i = 0; i < z.length; i++) {
+			assert.equal(values[i], 0.125 * activation.value(z[i]), `${name}(${z[i]}) from apply with scale 0.125`);
+			assert.equal(slopes[i], 0.125 * activation.first(z[i]), `${name}'(${z[i]}) from apply with scale 0.125`);
+		}
 	}
 });
 
