@@ -28,7 +28,7 @@ const HELP_TEXT = `Usage:
 
 simulate  Simulates gradient flow and its linearization for the spec file SPEC (*.ntk.json, or a
           TypeScript file whose specs are read statically, never run),
-          prints E(t), the bounds at T and the horizons, and with --json writes every series.
+          prints E and the bounds at T and the horizons, and with --json writes every series.
 sweep     Computes the empirical and predicted horizons for log-spaced alpha values and fits
           the slope of log T against log alpha.
 

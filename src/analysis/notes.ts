@@ -42,7 +42,7 @@ function estimateNote(inputs: HorizonInputs, estimate: ChosenEstimate | undefine
 	const origin =
 		estimate.method === 'curvature'
 			? 'the norm of the second derivative D^2 h(w0), from a few power iterations'
-			: 'supplied with the analysis request, for example the largest secant slope along a simulated path';
+			: 'given by the caller: after a simulation, the largest secant slope ||J_t - J0|| / ||w_t - w0|| along the simulated path';
 	return `The estimate horizon uses the estimated Lip(Dh) = ${value} (${origin}), a lower bound on the true constant; it is not a guarantee.`;
 }
 
