@@ -27,8 +27,7 @@ export interface ActivationFunction {
 	second(z: number): number;
 	/**
 	 * Writes `scale σ(z_i)` into `values` and `scale σ'(z_i)` into `slopes` for the first `count`
-	 * entries; the scale is the layer's (1/sqrt(fan-in) in the NTK parametrization), applied in
-	 * the same pass.
+	 * entries. The scale is the layer's, 1/sqrt(fan-in) in the NTK parametrization.
 	 */
 	apply(z: Float64Array, values: Float64Array, slopes: Float64Array, count: number, scale?: number): void;
 }

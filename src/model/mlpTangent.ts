@@ -123,6 +123,15 @@ export class MlpTangentProducts implements TangentProducts {
 			this.second = view(simd.second, maxWidth * n);
 		}
 		this.parameters = new Float64Array(0);
+		// a_0 = s_0 x does not depend on w, so it is written once.
+		const d = widths[0];
+		for (const scaled of this.scaled) {
+			for (let i = 0; i < n; i++) {
+				for (let c = 0; c < d; c++) {
+					scaled[0][c * n + i] = layout.architecture.scales[0] * layout.inputs[i * d + c];
+				}
+			}
+		}
 		const { weightOffsets, biasOffsets } = layout.architecture;
 		this.geometry = layout.copyBases.map((base) =>
 			layers.map((fanIn, l) => ({
@@ -141,18 +150,9 @@ export class MlpTangentProducts implements TangentProducts {
 			const { kernels, parameters, parameterCount } = this.simd;
 			kernels.heap.set(w.subarray(0, parameterCount), parameters);
 		}
-		const { architecture, inputs, copyBases } = this.layout;
-		const { widths, scales, layerCount } = architecture;
-		const d = widths[0];
-		const n = this.count;
+		const { copyBases, architecture } = this.layout;
 		for (let copy = 0; copy < copyBases.length; copy++) {
-			const first = this.scaled[copy][0];
-			for (let i = 0; i < n; i++) {
-				for (let c = 0; c < d; c++) {
-					first[c * n + i] = scales[0] * inputs[i * d + c];
-				}
-			}
-			for (let l = 0; l + 1 < layerCount; l++) {
+			for (let l = 0; l + 1 < architecture.layerCount; l++) {
 				this.forwardLayer(copy, l);
 			}
 		}
@@ -278,13 +278,7 @@ export class MlpTangentProducts implements TangentProducts {
 					kernels.crossProducts(input, gOffset, gradient + weights, fanIn, fanOut, n, 1, fanIn, false);
 				}
 				if (biases >= 0) {
-					for (let r = 0; r < fanOut; r++) {
-						let sum = 0;
-						for (let i = 0; i < n; i++) {
-							sum += g[r * n + i];
-						}
-						heap[gradient + biases + r] += sum;
-					}
+					addRowSums(g, fanOut, n, heap, gradient + biases);
 				}
 				if (l > 0) {
 					// next = s_l sigma'(z_{l-1}) ⊙ W_l^T g: the transpose of W_l by its strides.
@@ -442,13 +436,9 @@ export class MlpTangentProducts implements TangentProducts {
 				}
 				out[rowStart + c] += sum;
 			}
-			if (biases >= 0) {
-				let sum = 0;
-				for (let i = 0; i < n; i++) {
-					sum += g[gStart + i];
-				}
-				out[biases + r] += sum;
-			}
+		}
+		if (biases >= 0) {
+			addRowSums(g, fanOut, n, out, biases);
 		}
 	}
 
@@ -544,6 +534,17 @@ function placeArrays(
 	};
 	const heap = kernels.reserve(end);
 	return heap === null ? null : { simd, heap };
+}
+
+/** Adds the sum of row r of the row-major `rows x n` matrix to out[at + r], for r < rows. */
+function addRowSums(matrix: Float64Array, rows: number, n: number, out: Float64Array, at: number): void {
+	for (let r = 0; r < rows; r++) {
+		let sum = 0;
+		for (let i = 0; i < n; i++) {
+			sum += matrix[r * n + i];
+		}
+		out[at + r] += sum;
+	}
 }
 
 /**

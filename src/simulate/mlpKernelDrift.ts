@@ -147,9 +147,8 @@ export class MlpKernelDrift {
 	}
 
 	/**
-	 * Returns the factor changes at w0 + delta in buffers that the next call overwrites: the factors
-	 * at w minus those at w0, in place. The reports call this at every report time, and new arrays
-	 * there (about 0.5 MiB each on the medium network) kept the garbage collector busy.
+	 * Returns the factor changes at w0 + delta, the factors at w minus those at w0, in buffers that
+	 * the next call overwrites. The reports call this at every report time, so it allocates nothing.
 	 */
 	private changesAt(delta: Float64Array): BlockFactors[] {
 		const w = this.weights;

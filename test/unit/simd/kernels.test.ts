@@ -150,6 +150,7 @@ test('a simulation under a virtual-memory limit finishes', () => {
 			'console.log(JSON.stringify(simulateSpec(spec, {}).err));',
 		].join('\n'),
 	);
+
 	const bundle = join(directory, 'entry.cjs');
 	// jsonc-parser's `main` is a UMD build whose requires esbuild cannot follow (as in esbuild.mjs).
 	buildSync({
@@ -161,12 +162,15 @@ test('a simulation under a virtual-memory limit finishes', () => {
 		mainFields: ['module', 'main'],
 		logLevel: 'error',
 	});
+
 	const limited = spawnSync('bash', ['-c', `ulimit -v 16000000 && exec "${process.execPath}" "${bundle}"`], { encoding: 'utf8' });
 	const free = spawnSync(process.execPath, [bundle], { encoding: 'utf8' });
 	rmSync(directory, { recursive: true, force: true });
+
 	assert.equal(limited.status, 0, limited.stderr);
 	assert.equal(free.status, 0, free.stderr);
-	const [underLimit, unlimited] = [JSON.parse(limited.stdout) as number[], JSON.parse(free.stdout) as number[]];
+	const underLimit = JSON.parse(limited.stdout) as number[];
+	const unlimited = JSON.parse(free.stdout) as number[];
 	assert.equal(underLimit.length, unlimited.length);
 	underLimit.forEach((value, i) => {
 		assert.ok(Math.abs(value - unlimited[i]) <= 1e-9 * Math.abs(unlimited[i]), `E at report ${i}: ${value} vs ${unlimited[i]}`);
