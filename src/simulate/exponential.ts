@@ -262,9 +262,9 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		addForcingIntegral(this.reference, t, h, coordinates);
 		fromEigenbasis(this.reference, coordinates, out);
+		const [first, last, half] = [start.weights, end.weights, middle.weights];
 		for (let k = 0; k < p; k++) {
-			const sum = start.weights[k] / 6 + end.weights[k] / 6 + (2 * middle.weights[k]) / 3;
-			out[n + k] = y[n + k] + h * sum;
+			out[n + k] = y[n + k] + h * (first[k] / 6 + last[k] / 6 + (2 * half[k]) / 3);
 		}
 	}
 
@@ -458,14 +458,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		addForcingIntegral(this.reference, t, NODES[i] * h, coordinates);
 		fromEigenbasis(this.reference, coordinates, target);
-		const weights = CLASSICAL_COUPLING[i];
-		for (let k = 0; k < p; k++) {
-			let sum = 0;
-			for (let j = 0; j < i; j++) {
-				sum += weights[j] * this.weightStages[j][k];
-			}
-			target[n + k] = y[n + k] + h * sum;
-		}
+		combineWeights(i, h, y, this.weightStages, target, n, p);
 	}
 
 	/** Writes the step's solution y_{n+1} into `out`. */
@@ -481,9 +474,9 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		addForcingIntegral(this.reference, t, h, coordinates);
 		fromEigenbasis(this.reference, coordinates, out);
-		const w = this.weightStages;
+		const [w0, , , w3, w4] = this.weightStages;
 		for (let k = 0; k < p; k++) {
-			out[n + k] = y[n + k] + h * (w[0][k] / 6 + w[3][k] / 6 + (2 * w[4][k]) / 3);
+			out[n + k] = y[n + k] + h * (w0[k] / 6 + w3[k] / 6 + (2 * w4[k]) / 3);
 		}
 	}
 
@@ -497,9 +490,11 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 			coordinates[k] = h * c[k * COEFFICIENTS + 12] * (g[4][k] - g[2][k]);
 		}
 		fromEigenbasis(this.reference, coordinates, this.error);
-		const w = this.weightStages;
+		const [, , w2, , w4] = this.weightStages;
+		const error = this.error;
+		const scale = (2 * h) / 3;
 		for (let k = 0; k < p; k++) {
-			this.error[n + k] = ((2 * h) / 3) * (w[4][k] - w[2][k]);
+			error[n + k] = scale * (w4[k] - w2[k]);
 		}
 	}
 }
@@ -586,7 +581,8 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 		}
 		coordinates[k] = phi.phi0 * coordinates[k] + tau * forcing;
 	}
-	addForcingIntegral(reference, segment.t, tau, coordinates);
+	// Dense output asks for arbitrary fractions of a step: they would only displace the kept ones.
+	addForcingIntegral(reference, segment.t, tau, coordinates, false);
 	fromEigenbasis(reference, coordinates, out);
 	if (residualOnly) {
 		return;
@@ -665,14 +661,45 @@ function polynomialCoefficients(
 	}
 }
 
-/** The method's coefficients at A = 0: the classical fourth-order method with nodes c. */
-const CLASSICAL_COUPLING: readonly (readonly number[])[] = [
-	[],
-	[0.5],
-	[0, 0.5],
-	[0, 0.5, 0.5],
-	[0.25, 0.125, 0.125, 0],
-];
+/**
+ * Writes the d block of stage i's state, `d_n + h sum_j a_ij G_j`, with the method's coefficients
+ * at A = 0: those of the classical fourth-order method with nodes c,
+ *
+ * ```tex
+ * a_{21} = \tfrac12, \ a_{32} = \tfrac12, \ a_{42} = a_{43} = \tfrac12, \
+ * a_{51} = \tfrac14, \ a_{52} = a_{53} = \tfrac18,
+ * ```
+ *
+ * and all others 0. One loop per stage: this runs over all p weights four times per attempt.
+ */
+function combineWeights(
+	i: number,
+	h: number,
+	y: Float64Array,
+	g: readonly Float64Array[],
+	target: Float64Array,
+	n: number,
+	p: number,
+): void {
+	const [g0, g1, g2] = g;
+	if (i === 1) {
+		for (let k = 0; k < p; k++) {
+			target[n + k] = y[n + k] + h * (0.5 * g0[k]);
+		}
+	} else if (i === 2) {
+		for (let k = 0; k < p; k++) {
+			target[n + k] = y[n + k] + h * (0.5 * g1[k]);
+		}
+	} else if (i === 3) {
+		for (let k = 0; k < p; k++) {
+			target[n + k] = y[n + k] + h * (0.5 * g1[k] + 0.5 * g2[k]);
+		}
+	} else {
+		for (let k = 0; k < p; k++) {
+			target[n + k] = y[n + k] + h * (0.25 * g0[k] + 0.125 * g1[k] + 0.125 * g2[k]);
+		}
+	}
+}
 
 /** Builds the reference kernel K0 from the prepared eigendecomposition (no offset). */
 export function initialReferenceKernel(
@@ -781,33 +808,80 @@ function decayAt(forcing: ReferenceForcing, t: number): Float64Array {
  *
  * ```tex
  * \int_0^\tau e^{-(\tau - s) \lambda_k} F_k(t + s) \, ds
- *   = -\sum_l M_{kl} e^{-l_l t} \, \tau e^{-\tau \min(\lambda_k, l_l)} \varphi_1(-\tau |\lambda_k - l_l|),
+ *   = -\sum_l M_{kl} e^{-l_l t} \, W_{kl}(\tau), \qquad
+ * W_{kl}(\tau) = \tau e^{-\tau \min(\lambda_k, l_l)} \varphi_1(-\tau |\lambda_k - l_l|),
  * ```
  *
- * with `phi_1(x) = (e^x - 1) / x`: the divided difference of `exp(-tau x)` at lambda_k and l_l,
- * accurate when the two rates are close.
+ * with `phi_1(x) = (e^x - 1) / x`: W is the divided difference of `exp(-tau x)` at lambda_k and
+ * l_l, accurate when the two rates are close. W depends on tau but not on t, and the stages of
+ * one step size use only a few values of tau, so with `reuse` the n^2 weights of the last
+ * `WEIGHT_CACHE_SIZE` values are kept (two exponentials per weight, where the sum itself costs
+ * two products).
  */
-export function addForcingIntegral(reference: ReferenceKernel, t: number, tau: number, coordinates: Float64Array): void {
+export function addForcingIntegral(
+	reference: ReferenceKernel,
+	t: number,
+	tau: number,
+	coordinates: Float64Array,
+	reuse = true,
+): void {
 	const forcing = reference.forcing;
 	if (forcing === null || tau === 0) {
 		return;
 	}
 	const n = reference.eigen.size;
-	const values = reference.eigen.values;
-	const rates = forcing.rates;
 	const decay = decayAt(forcing, t);
 	const matrix = forcing.matrix;
+	const weights = reuse ? cachedWeights(reference, forcing, tau) : integralWeights(reference, forcing, tau);
+	for (let k = 0; k < n; k++) {
+		let sum = 0;
+		const row = k * n;
+		for (let l = 0; l < n; l++) {
+			sum += matrix[row + l] * decay[l] * weights[row + l];
+		}
+		coordinates[k] -= sum;
+	}
+}
+
+/** Number of step fractions tau whose weights `addForcingIntegral` keeps per forcing. */
+const WEIGHT_CACHE_SIZE = 4;
+
+/** The weights W(tau) kept per forcing, the oldest replaced first. */
+const weightCache = new WeakMap<ReferenceForcing, { taus: number[]; weights: Float64Array[]; next: number }>();
+
+function cachedWeights(reference: ReferenceKernel, forcing: ReferenceForcing, tau: number): Float64Array {
+	let entry = weightCache.get(forcing);
+	if (entry === undefined) {
+		entry = { taus: [], weights: [], next: 0 };
+		weightCache.set(forcing, entry);
+	}
+	const index = entry.taus.indexOf(tau);
+	if (index >= 0) {
+		return entry.weights[index];
+	}
+	const weights = integralWeights(reference, forcing, tau);
+	entry.taus[entry.next] = tau;
+	entry.weights[entry.next] = weights;
+	entry.next = (entry.next + 1) % WEIGHT_CACHE_SIZE;
+	return weights;
+}
+
+/** Computes W(tau) of `addForcingIntegral`, row-major n x n. */
+function integralWeights(reference: ReferenceKernel, forcing: ReferenceForcing, tau: number): Float64Array {
+	const n = reference.eigen.size;
+	const values = reference.eigen.values;
+	const rates = forcing.rates;
+	const weights = new Float64Array(n * n);
 	for (let k = 0; k < n; k++) {
 		const a = values[k];
-		let sum = 0;
 		for (let l = 0; l < n; l++) {
 			const b = rates[l];
 			const x = tau * Math.abs(a - b);
 			const phi1 = x === 0 ? 1 : -Math.expm1(-x) / x;
-			sum += matrix[k * n + l] * decay[l] * tau * Math.exp(-tau * Math.min(a, b)) * phi1;
+			weights[k * n + l] = tau * Math.exp(-tau * Math.min(a, b)) * phi1;
 		}
-		coordinates[k] -= sum;
 	}
+	return weights;
 }
 
 /** Subtracts F(t) from a remainder in K_ref's eigenbasis: the part `addForcingIntegral` integrates. */

@@ -82,6 +82,22 @@ describe('exact forcing integral', () => {
 		});
 	}
 
+	it('gives the same sums from kept weights as from new ones', () => {
+		// One reference throughout, so later calls with a step fraction seen before reuse its
+		// weights; six fractions exceed the four kept, so some are computed again.
+		const kept = reference();
+		const calls = [
+			[0, 0.5], [3, 0.5], [3, 30], [9, 0.25], [9, 0.5], [20, 900], [20, 2], [21, 7], [40, 0.5], [41, 30], [41, 0.25],
+		] as const;
+		for (const [t, tau] of calls) {
+			const reused = Float64Array.from([1, -2, 3]);
+			const fresh = Float64Array.from([1, -2, 3]);
+			addForcingIntegral(kept, t, tau, reused);
+			addForcingIntegral(reference(), t, tau, fresh, false);
+			assert.deepEqual([...reused], [...fresh], `t ${t}, tau ${tau}`);
+		}
+	});
+
 	it('is zero over a zero interval', () => {
 		const coordinates = Float64Array.from([1, 2, 3]);
 		addForcingIntegral(reference(), 5, 0, coordinates);
