@@ -1,5 +1,5 @@
 /** Dense linear algebra used by the simulation: Gram matrices, eigendecompositions, products. */
-export { symmetricEigen, symmetricEigenvalues } from './symmetricEigen';
+export { symmetricEigen, symmetricEigenvalues, symmetricExtremeEigenvalues } from './symmetricEigen';
 export type { SymmetricEigen, SymmetricEigenOptions } from './symmetricEigen';
 export { gramMatrix, productWithTranspose } from './gramMatrix';
 export {
@@ -8,5 +8,4 @@ export {
 	multiply,
 	multiplyTransposed,
 	isAllFinite,
-	spectralNormFromEigenvalues,
 } from './vector';

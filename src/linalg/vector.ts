@@ -163,15 +163,3 @@ export function isAllFinite(vector: ArrayLike<number>): boolean {
 	return true;
 }
 
-/**
- * Computes the spectral norm `max |lambda_k|` of a symmetric matrix from its eigenvalues.
- *
- * @param values - eigenvalues in ascending order
- * @returns `max(|values[0]|, |values[n - 1]|)`, 0 for an empty list
- */
-export function spectralNormFromEigenvalues(values: Float64Array): number {
-	if (values.length === 0) {
-		return 0;
-	}
-	return Math.max(Math.abs(values[0]), Math.abs(values[values.length - 1]));
-}

@@ -1,11 +1,11 @@
 /** Spectral and Frobenius norms of row-major matrices, the spectral norm through a Gram matrix. */
 
 import { SimulationError } from '../errors';
-import { gramMatrix, symmetricEigen } from '../linalg/index';
+import { gramMatrix, symmetricEigenvalues } from '../linalg/index';
 
 /**
  * Computes the largest eigenvalue of a symmetric row-major `size x size` matrix with
- * `symmetricEigen` (ml-matrix 6.15's tridiagonal QL algorithm behind the guards of src/linalg).
+ * `symmetricEigenvalues` (the tridiagonal QL algorithm of src/linalg without eigenvectors).
  *
  * @throws SimulationError of kind `nonFinite` when an entry is NaN or infinite
  */
@@ -14,8 +14,7 @@ export function largestSymmetricEigenvalue(matrix: Float64Array, size: number): 
 		return 0;
 	}
 	assertFinite(matrix);
-	const { values } = symmetricEigen(matrix, size);
-	return values[size - 1];
+	return symmetricEigenvalues(matrix, size)[size - 1];
 }
 
 /**

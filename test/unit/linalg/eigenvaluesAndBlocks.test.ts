@@ -1,5 +1,6 @@
-// Eigenvalues without eigenvectors against the full decomposition, and the blocked Gram, cross and
-// matrix-vector products against plain loops on every size that leaves a partial block.
+// Eigenvalues without eigenvectors against the full decomposition, the extreme eigenvalues by
+// bisection against both, and the blocked Gram, cross and matrix-vector products against plain
+// loops on every size that leaves a partial block.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
@@ -10,7 +11,9 @@ import {
 	productWithTranspose,
 	symmetricEigen,
 	symmetricEigenvalues,
+	symmetricExtremeEigenvalues,
 } from '../../../src/linalg';
+import { tridiagonalExtremes } from '../../../src/linalg/tridiagonalQl';
 import { crossGramScalar } from '../../../src/linalg/gramMatrix';
 import { createRandomStream } from '../../../src/random';
 
@@ -64,6 +67,77 @@ describe('symmetricEigenvalues', () => {
 		assert.throws(() => symmetricEigenvalues(withInfinity, 2), RangeError);
 		assert.throws(
 			() => symmetricEigenvalues(randomSymmetric(8, 3), 8, { deadlineMs: Date.now() - 1 }),
+			(error: unknown) => error instanceof SimulationError && error.kind === 'timeBudget',
+		);
+	});
+});
+
+/** Asserts that the bisection's two ends equal the given eigenvalues within `ulps` eps ||A||. */
+function assertExtremes(matrix: Float64Array, size: number, expected: ArrayLike<number>, label: string, ulps = 64): void {
+	const { smallest, largest } = symmetricExtremeEigenvalues(matrix, size);
+	const low = expected[0];
+	const high = expected[size - 1];
+	const tolerance = ulps * Number.EPSILON * Math.max(Math.abs(low), Math.abs(high));
+	assert.ok(Math.abs(smallest - low) <= tolerance, `${label}: smallest ${smallest}, expected ${low}, tolerance ${tolerance}`);
+	assert.ok(Math.abs(largest - high) <= tolerance, `${label}: largest ${largest}, expected ${high}, tolerance ${tolerance}`);
+}
+
+describe('symmetricExtremeEigenvalues', () => {
+	it('matches the ends of symmetricEigenvalues on random matrices', () => {
+		for (const size of [1, 2, 3, 4, 5, 15, 16, 17, 64, 100]) {
+			for (let seed = 0; seed < 3; seed++) {
+				const matrix = randomSymmetric(size, 1000 * size + seed);
+				assertExtremes(matrix, size, symmetricEigenvalues(matrix, size), `size ${size}, seed ${seed}`);
+			}
+		}
+	});
+
+	it('handles repeated, zero, rank-one, diagonal and one-sided spectra', () => {
+		const size = 20;
+		const identity = new Float64Array(size * size);
+		const ones = new Float64Array(size * size).fill(1);
+		const diagonal = new Float64Array(size * size);
+		const negative = gramMatrix(randomMatrix(size, 3, 7), size, 3).map((value) => -value);
+		for (let i = 0; i < size; i++) {
+			identity[i * size + i] = 3;
+			diagonal[i * size + i] = i % 2 === 0 ? -i : 2 * i;
+		}
+		assert.deepEqual(symmetricExtremeEigenvalues(new Float64Array(size * size), size), { smallest: 0, largest: 0 });
+		assert.deepEqual(symmetricExtremeEigenvalues(new Float64Array(0), 0), { smallest: 0, largest: 0 });
+		assert.deepEqual(symmetricExtremeEigenvalues(Float64Array.from([-2.5]), 1), { smallest: -2.5, largest: -2.5 });
+		assertExtremes(identity, size, [3, ...new Array(size - 2).fill(3), 3], 'three times the identity');
+		assertExtremes(ones, size, [0, ...new Array(size - 2).fill(0), size], 'all ones (rank one)');
+		assertExtremes(diagonal, size, [-18, ...new Array(size - 2).fill(0), 38], 'diagonal');
+		assertExtremes(negative, size, symmetricEigenvalues(negative, size), 'negative semi-definite of rank 3');
+		// The largest eigenvalue is 0, computed as a rounding error of either sign.
+		const clamped = symmetricExtremeEigenvalues(negative, size, { nonNegative: true });
+		assert.equal(clamped.smallest, 0, 'nonNegative clamps the smallest eigenvalue');
+		const scale = Math.abs(symmetricEigenvalues(negative, size)[0]);
+		assert.ok(clamped.largest >= 0 && clamped.largest <= 64 * Number.EPSILON * scale, `largest ${clamped.largest}`);
+	});
+
+	it('keeps its relative accuracy for entries near the ends of the double range', () => {
+		const size = 12;
+		const matrix = randomSymmetric(size, 99);
+		const values = symmetricEigenvalues(matrix, size);
+		for (const scale of [2 ** -1000, 1e-200, 1e-150, 1e150, 1e200, 2 ** 1000]) {
+			const scaled = matrix.map((value) => value * scale);
+			const expected = [values[0] * scale, ...new Array(size - 2).fill(0), values[size - 1] * scale];
+			assertExtremes(scaled, size, expected, `scale ${scale}`);
+		}
+	});
+
+	it('finds the ends of a tridiagonal matrix with a zero pivot', () => {
+		// [[0, 1], [1, 0]] has eigenvalues -1 and 1, and its first pivot at x = 0 is zero.
+		const ends = tridiagonalExtremes(Float64Array.from([0, 0]), Float64Array.from([0, 1]), 2);
+		assert.ok(Math.abs(ends.smallest + 1) <= 4 * Number.EPSILON, `smallest ${ends.smallest}`);
+		assert.ok(Math.abs(ends.largest - 1) <= 4 * Number.EPSILON, `largest ${ends.largest}`);
+	});
+
+	it('rejects non-finite entries and a passed deadline', () => {
+		assert.throws(() => symmetricExtremeEigenvalues(Float64Array.from([1, Number.NaN, Number.NaN, 1]), 2), RangeError);
+		assert.throws(
+			() => symmetricExtremeEigenvalues(randomSymmetric(20, 3), 20, { deadlineMs: Date.now() - 1 }),
 			(error: unknown) => error instanceof SimulationError && error.kind === 'timeBudget',
 		);
 	});
