@@ -100,8 +100,11 @@ export class DeviationSystem {
 	private loads = 0;
 	private lazyOffsetLoad = -1;
 	private lazyOffset: Float64Array | undefined;
-	/** An MLP's layer factors at the point of the `load` call numbered `load`. */
-	private layerFactors: { readonly load: number; readonly factors: LayerFactors } | undefined;
+	/**
+	 * An MLP's layer factors at the point of the `load` call numbered `load`; `kept` when a
+	 * reference kernel holds them, so that the next point needs new arrays.
+	 */
+	private layerFactors: { readonly load: number; readonly factors: LayerFactors; kept: boolean } | undefined;
 
 	/**
 	 * @param reuseTolerance - relative displacement change below which `load` reuses a kept
@@ -490,17 +493,21 @@ export class DeviationSystem {
 
 	/**
 	 * Returns an MLP's layer factors at the last loaded state on the matrix-free path, where they
-	 * replace J_t - J0 in a reference kernel, and null otherwise.
+	 * replace J_t - J0 in a reference kernel, and null otherwise. The arrays stay valid until the
+	 * next point's factors are computed, unless `keep` is true (for a reference kernel).
 	 */
-	currentLayerFactors(): LayerFactors | null {
+	currentLayerFactors(keep = false): LayerFactors | null {
 		const factors = this.problem.mlpKernelDrift;
 		if (this.tangents === undefined || factors === undefined) {
 			return null;
 		}
 		// The refresh test and the refresh that may follow it read the same point.
 		if (this.layerFactors?.load !== this.loads) {
-			this.layerFactors = { load: this.loads, factors: factors.factorsAt(this.delta) };
+			// The last factors' arrays are reused unless a reference kernel kept them.
+			const spare = this.layerFactors?.kept === false ? this.layerFactors.factors : undefined;
+			this.layerFactors = { load: this.loads, factors: factors.factorsAt(this.delta, spare), kept: false };
 		}
+		this.layerFactors.kept ||= keep;
 		return this.layerFactors.factors;
 	}
 

@@ -368,7 +368,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 
 	private currentKernel(t: number, withForcing: boolean): ReferenceKernel {
 		const { n, p } = this.system;
-		const layerFactors = this.system.currentLayerFactors();
+		const layerFactors = this.system.currentLayerFactors(true);
 		// With the layer factors, the refresh test needs no copy of J_ref - J0.
 		const offset = layerFactors === null ? Float64Array.from(this.system.jacobianOffset) : null;
 		const { kernel, drift } = this.system.currentKernel();

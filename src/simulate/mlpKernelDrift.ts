@@ -76,6 +76,8 @@ export class MlpKernelDrift {
 	private readonly weights: Float64Array;
 	/** Factor changes of the last `driftMatrices` call, reused by the next one. */
 	private scratchChanges: BlockFactors[] | undefined;
+	/** See `productBuffers`. */
+	private scratchProducts: [ChangeProducts, ChangeProducts] | undefined;
 
 	/**
 	 * @param spec - the MLP section of the spec the model was built from
@@ -158,11 +160,7 @@ export class MlpKernelDrift {
 		}
 		this.scratchChanges ??= this.allocateFactors();
 		const changes = this.scratchChanges;
-		this.computeFactors(w, changes);
-		changes.forEach((block, b) => {
-			subtractInPlace(block.gradients, this.initial[b].gradients);
-			subtractInPlace(block.inputs, this.initial[b].inputs);
-		});
+		this.computeFactors(w, changes, this.initial);
 		return changes;
 	}
 
@@ -185,14 +183,17 @@ export class MlpKernelDrift {
 		return this.initial;
 	}
 
-	/** Returns the layer factors at w0 + delta, in new arrays (see `computeFactors`). */
-	factorsAt(delta: Float64Array): LayerFactors {
+	/**
+	 * Returns the layer factors at w0 + delta (see `computeFactors`), written into `into` when it
+	 * is given (factors this object returned before) and into new arrays otherwise.
+	 */
+	factorsAt(delta: Float64Array, into?: LayerFactors): LayerFactors {
 		const w = this.weights;
 		const w0 = this.initialParameters;
 		for (let k = 0; k < w.length; k++) {
 			w[k] = w0[k] + delta[k];
 		}
-		const blocks = this.allocateFactors();
+		const blocks = (into as BlockFactors[] | undefined) ?? this.allocateFactors();
 		this.computeFactors(w, blocks);
 		return blocks;
 	}
@@ -292,8 +293,10 @@ export class MlpKernelDrift {
 		const { fanIn, fanOut } = this.shapes[b];
 		const gradientChange = change.gradients;
 		const inputChange = change.inputs;
-		const gradients = changeProducts(gradientChange, this.initial[b].gradients, n, fanOut);
-		const inputs = changeProducts(inputChange, this.initial[b].inputs, n, fanIn);
+		const [gradientBuffers, inputBuffers] = this.productBuffers();
+		const gradientShape = { n, columns: fanOut };
+		const gradients = changeProducts(gradientChange, this.initial[b].gradients, gradientShape, gradientBuffers);
+		const inputs = changeProducts(inputChange, this.initial[b].inputs, { n, columns: fanIn }, inputBuffers);
 		const initialGradientGram = this.initialGradientGrams[b];
 		const initialInputGram = this.initialInputGrams[b];
 		// Both matrices are symmetric, so entry (s, r) is set from entry (r, s).
@@ -319,6 +322,17 @@ export class MlpKernelDrift {
 		}
 	}
 
+	/**
+	 * The four n x n buffers of `changeProducts` for both factor sides, allocated once: `addBlock`
+	 * runs at every report time and kernel refresh.
+	 */
+	private productBuffers(): [ChangeProducts, ChangeProducts] {
+		const n = this.n;
+		const buffers = (): ChangeProducts => ({ cross: new Float64Array(n * n), gram: new Float64Array(n * n) });
+		this.scratchProducts ??= [buffers(), buffers()];
+		return this.scratchProducts;
+	}
+
 	private allocateFactors(): BlockFactors[] {
 		return this.shapes.map((shape) => ({
 			gradients: new Float64Array(this.n * shape.fanOut),
@@ -327,14 +341,14 @@ export class MlpKernelDrift {
 	}
 
 	/**
-	 * Writes the layer factors at w into `blocks`, by one batched forward pass and one batched
-	 * backward pass per output (`MlpTangentProducts.layerFactors`). On the benchmark's medium
-	 * network `factorsAt` took 0.68 ms this way and 1.02 ms with a forward and backward pass per
-	 * input.
+	 * Writes the layer factors at w into `blocks`, less those of `minus` when given, by one
+	 * batched forward pass and one batched backward pass per output
+	 * (`MlpTangentProducts.layerFactors`). On the benchmark's medium network `factorsAt` took
+	 * 0.68 ms this way and 1.02 ms with a forward and backward pass per input.
 	 */
-	private computeFactors(w: Float64Array, blocks: BlockFactors[]): void {
+	private computeFactors(w: Float64Array, blocks: BlockFactors[], minus?: readonly BlockFactors[]): void {
 		this.tangent.setPoint(w);
-		this.tangent.layerFactors(blocks);
+		this.tangent.layerFactors(blocks, minus);
 	}
 }
 
@@ -380,23 +394,24 @@ interface ChangeProducts {
 }
 
 /**
- * Computes `dX X0^T` and `dX dX^T`. Both are zero, without the two products, when dX is
+ * Computes `dX X0^T` and `dX dX^T` into `out`. Both are zero, without the two products, when dX is
  * exactly zero, as for the first layer's inputs s_0 x.
  */
 function changeProducts(
 	change: Float64Array,
 	initial: Float64Array,
-	n: number,
-	columns: number,
+	shape: { readonly n: number; readonly columns: number },
+	out: ChangeProducts,
 ): ChangeProducts {
+	const { n, columns } = shape;
 	if (change.every((value) => value === 0)) {
-		const zero = new Float64Array(n * n);
-		return { cross: zero, gram: zero };
+		out.cross.fill(0);
+		out.gram.fill(0);
+		return out;
 	}
-	return {
-		cross: productWithTranspose(change, initial, n, columns),
-		gram: gramMatrix(change, n, columns),
-	};
+	productWithTranspose(change, initial, n, columns, out.cross);
+	gramMatrix(change, n, columns, out.gram);
+	return out;
 }
 
 /**
@@ -426,13 +441,6 @@ function offsetGramBlock(
 		gradients.cross[sr] * (inputs.cross[rs] + changeGram) +
 		initialGradientGram * changeGram
 	);
-}
-
-/** current -= initial, entry by entry. */
-function subtractInPlace(current: Float64Array, initial: Float64Array): void {
-	for (let index = 0; index < current.length; index++) {
-		current[index] -= initial[index];
-	}
 }
 
 function difference(current: Float64Array, initial: Float64Array): Float64Array {

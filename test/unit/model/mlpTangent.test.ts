@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { createModel } from '../../../src/model/index';
+import type { MlpTangentProducts } from '../../../src/model/mlpTangent';
 import type { Activation, MlpModelSpec } from '../../../src/spec/types';
 import { makeSpec, mlpSpec, mlpVariants, pseudoRandomVector } from './helpers';
 
@@ -86,4 +87,38 @@ test('matrix-free MLP products equal the products with the formed Jacobian', () 
 		assert.ok(forwardError <= 1e-13, `${label}: J u differs by ${forwardError} (tolerance 1e-13)`);
 	});
 	assert.equal(variants.length, 240);
+});
+
+test('layer factors less another set equal the difference of the two sets', () => {
+	// 4, 11 and 17 inputs take the transpose's sweeps of four inputs with no, three and one left over.
+	const variants = mlpVariants([[3, 5, 2], [3, 4, 6, 1]], ['tanh']).filter(({ parametrization }) => parametrization === 'ntk');
+	variants.forEach(({ widths, activation, centering, bias, label }, count) => {
+		const spec = mlp(widths, activation, { centering, bias });
+		const outputs = widths[widths.length - 1];
+		const inputs = inputsFor(widths[0], [4, 11, 17][count % 3], count + 41);
+		const model = createModel(makeSpec(spec, inputs, outputs));
+		const n = model.outputCount;
+		const copies = centering === 'antisymmetric' ? 2 : 1;
+		const allocate = () =>
+			Array.from({ length: copies * (widths.length - 1) }, (_, b) => {
+				const layer = b % (widths.length - 1);
+				return { gradients: new Float64Array(n * widths[layer + 1]), inputs: new Float64Array(n * widths[layer]) };
+			});
+		const products = model.tangentProducts?.() as MlpTangentProducts;
+		const shift = pseudoRandomVector(model.parameterCount, count + 43);
+		products.setPoint(model.initialParameters);
+		const initial = allocate();
+		products.layerFactors(initial);
+		products.setPoint(model.initialParameters.map((value, k) => value + 0.3 * shift[k]));
+		const moved = allocate();
+		const change = allocate();
+		products.layerFactors(moved);
+		products.layerFactors(change, initial);
+		change.forEach((block, b) => {
+			for (const side of ['gradients', 'inputs'] as const) {
+				const expected = moved[b][side].map((value, k) => value - initial[b][side][k]);
+				assert.deepEqual([...block[side]], [...expected], `${label}: block ${b} ${side}`);
+			}
+		});
+	});
 });

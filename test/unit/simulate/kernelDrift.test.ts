@@ -8,8 +8,11 @@ import { loadSpec, simulateSpec } from '../../../src/api';
 import { createModel } from '../../../src/model';
 import { createRandomStream } from '../../../src/random';
 import type { ResolvedSpec } from '../../../src/spec/types';
+import { DeviationSystem } from '../../../src/simulate/deviation';
+import { LinearFlow } from '../../../src/simulate/linearFlow';
+import type { LayerFactors } from '../../../src/simulate/mlpKernelDrift';
 import { driftNorms, kernelDrift } from '../../../src/simulate/reports';
-import { prepareProblem } from '../../../src/simulate/problem';
+import { initialResidual, prepareProblem } from '../../../src/simulate/problem';
 
 function benchSpec(name: string): ResolvedSpec {
 	const size = PROBLEM_SIZES.find((candidate) => candidate.name === name);
@@ -210,8 +213,30 @@ describe('Jacobian distance from layer factors', () => {
 			}
 			const atStart = factors.factorDistance(factors.initialFactors, factors.factorsAt(new Float64Array(p)));
 			assert.equal(atStart, 0, 'the distance from w0 to itself');
+			const buffer = factors.factorsAt(new Float64Array(p));
+			const reused = factors.factorsAt(a, buffer);
+			assert.equal(reused, buffer, 'factorsAt writes into the arrays it is given');
+			assert.deepEqual(reused, factors.factorsAt(a), 'factors written into old arrays equal new ones');
 		});
 	}
+
+	it('keeps the factors a reference kernel holds when the system moves on', () => {
+		const spec = variantSpec('tanh', 'initial', [3, 7, 2], false);
+		const problem = prepareProblem(spec);
+		const alpha = 10;
+		const system = new DeviationSystem(problem, new LinearFlow(problem, initialResidual(problem, alpha)), alpha, 0, true);
+		const state = (scale: number) => new Float64Array(problem.outputCount + problem.parameterCount).fill(scale);
+		system.load(1, state(0.1));
+		const kept = system.currentLayerFactors(true) as LayerFactors;
+		const snapshot = structuredClone(kept);
+		system.load(2, state(0.2));
+		const next = system.currentLayerFactors() as LayerFactors;
+		assert.notEqual(next, kept, 'new arrays after kept factors');
+		assert.deepEqual(kept, snapshot, 'the kept factors are unchanged');
+		system.load(3, state(0.3));
+		assert.equal(system.currentLayerFactors(), next, 'factors nobody kept are overwritten in place');
+		assert.deepEqual(kept, snapshot, 'the kept factors are still unchanged');
+	});
 });
 
 describe('simulation kernel drift', () => {
