@@ -703,7 +703,7 @@ function combineWeights(
 
 /** Builds the reference kernel K0 from the prepared eigendecomposition (no offset). */
 export function initialReferenceKernel(
-	jacobian: Float64Array,
+	jacobian: Float64Array | null,
 	eigen: ReferenceKernel['eigen'],
 ): ReferenceKernel {
 	return { time: 0, jacobianOffset: null, layerFactors: null, jacobian, eigen, forcing: null };

@@ -23,7 +23,10 @@ export interface PreparedProblem {
 	readonly initialOutputs: Float64Array;
 	/** y*, flattened input-major. */
 	readonly targets: Float64Array;
-	/** J0 = Dh(w0), row-major n x p. */
+	/**
+	 * J0 = Dh(w0), row-major n x p. For the spec's MLP it is formed on first read: the
+	 * matrix-free path never reads it, so a run there keeps no copy of it.
+	 */
 	readonly initialJacobian: Float64Array;
 	/** K0 = J0 J0^T, row-major n x n. */
 	readonly initialKernel: Float64Array;
@@ -34,8 +37,8 @@ export interface PreparedProblem {
 	/** ||J0||_2 = sqrt(lambda_max(K0)). */
 	readonly normJ0: number;
 	/**
-	 * The kernel drift from layer factors when the model is the spec's MLP, built on first use. It
-	 * is undefined for other models and for a model passed in `PrepareOptions.model`.
+	 * The kernel drift from layer factors when the model is the spec's MLP, which also gives K0.
+	 * It is undefined for other models and for a model passed in `PrepareOptions.model`.
 	 */
 	readonly mlpKernelDrift: MlpKernelDrift | undefined;
 	/**
@@ -66,6 +69,8 @@ export interface PrepareOptions {
  *
  * (Jacot, Gabriel and Hongler 2018 for the kernel). Cost one model evaluation, one Jacobian,
  * n^2 p / 2 for K0 and O(n^3) for the eigendecomposition; J0^T Q (n^2 p) is computed on first use.
+ * For the spec's MLP, K0 comes from the layer factors at w0 (`MlpKernelDrift.initialKernel`) and J0
+ * is formed on first read.
  *
  * @param spec - resolved spec
  * @param options - optional model override
@@ -83,13 +88,27 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 	const w0 = model.initialParameters;
 	const initialOutputs = new Float64Array(n);
 	model.evaluate(w0, initialOutputs);
-	const initialJacobian = new Float64Array(n * p);
-	model.jacobian(w0, initialJacobian);
 	assertFinite(initialOutputs, 'h(w0)');
-	assertFinite(initialJacobian, 'the Jacobian Dh(w0)');
-	checkDeadline('computing the Jacobian J0');
-
-	const initialKernel = gramMatrix(initialJacobian, n, p);
+	const modelSpec = spec.model;
+	const ownMlp = options.model === undefined && modelSpec.type === 'mlp';
+	// The spec's MLP gives K0 from its layer factors, and J0 is formed only if a path reads it.
+	const kernelDrift = ownMlp ? new MlpKernelDrift(modelSpec, spec.data, w0) : undefined;
+	let initialJacobian: Float64Array | undefined;
+	const formJacobian = (): Float64Array => {
+		const jacobian = new Float64Array(n * p);
+		model.jacobian(w0, jacobian);
+		assertFinite(jacobian, 'the Jacobian Dh(w0)');
+		return jacobian;
+	};
+	let initialKernel: Float64Array;
+	if (kernelDrift === undefined) {
+		initialJacobian = formJacobian();
+		checkDeadline('computing the Jacobian J0');
+		initialKernel = gramMatrix(initialJacobian, n, p);
+	} else {
+		initialKernel = kernelDrift.initialKernel();
+		assertFinite(initialKernel, 'the tangent kernel K0 = J0 J0^T');
+	}
 	checkDeadline('computing the kernel K0');
 	const initialKernelEigen = decomposeKernel(initialKernel, n, {
 		matrixName: 'the tangent kernel K0',
@@ -104,9 +123,6 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 	}
 	model.adoptInitialKernel?.(lambdaMax, trace);
 	let jacobianTimesEigenvectors: Float64Array | undefined;
-	let kernelDrift: MlpKernelDrift | undefined;
-	const modelSpec = spec.model;
-	const ownMlp = options.model === undefined && modelSpec.type === 'mlp';
 	return {
 		spec,
 		model,
@@ -114,21 +130,19 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 		parameterCount: p,
 		initialOutputs,
 		targets: readTargets(spec, n),
-		initialJacobian,
+		get initialJacobian(): Float64Array {
+			initialJacobian ??= formJacobian();
+			return initialJacobian;
+		},
 		initialKernel,
 		initialKernelEigen,
 		// Computed on first use: the analysis behind a hover does not need it (n^2 p work).
 		get jacobianTimesEigenvectors(): Float64Array {
-			jacobianTimesEigenvectors ??= jacobianTimesColumns(initialJacobian, initialKernelEigen, p);
+			jacobianTimesEigenvectors ??= jacobianTimesColumns(this.initialJacobian, initialKernelEigen, p);
 			return jacobianTimesEigenvectors;
 		},
 		normJ0: Math.sqrt(lambdaMax),
-		get mlpKernelDrift(): MlpKernelDrift | undefined {
-			if (ownMlp && kernelDrift === undefined) {
-				kernelDrift = new MlpKernelDrift(modelSpec, spec.data, model.initialParameters);
-			}
-			return kernelDrift;
-		},
+		mlpKernelDrift: kernelDrift,
 		timeScale: spec.training.loss === 'mean' ? 1 / n : 1,
 	};
 }

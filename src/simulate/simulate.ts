@@ -265,7 +265,9 @@ class SimulationRun {
 		if (this.method === 'dopri5') {
 			return [new DormandPrinceStepper(this.system, this.rtol), undefined];
 		}
-		const reference = initialReferenceKernel(this.problem.initialJacobian, this.problem.initialKernelEigen);
+		// The matrix-free path never multiplies by J_ref, so it need not form J0.
+		const jacobian = this.system.matrixFree ? null : this.problem.initialJacobian;
+		const reference = initialReferenceKernel(jacobian, this.problem.initialKernelEigen);
 		const inner = new ExponentialRungeKuttaStepper(this.system, this.rtol, reference);
 		return [new HalfStepPair(inner, this.system, this.rtol), inner];
 	}

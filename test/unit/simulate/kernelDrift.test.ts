@@ -239,19 +239,72 @@ describe('Jacobian distance from layer factors', () => {
 	});
 });
 
+describe('K0 from layer factors', () => {
+	const variants = [
+		{ label: 'deep, biases, two outputs', spec: () => variantSpec('tanh', 'initial') },
+		{ label: 'antisymmetric gelu', spec: () => variantSpec('gelu', 'antisymmetric') },
+		{ label: 'one hidden layer, no biases', spec: () => variantSpec('softplus', 'none', [3, 7, 2], false) },
+		{ label: 'benchmark small', spec: () => benchSpec('small') },
+	];
+	for (const { label, spec: build } of variants) {
+		it(`equals J0 J0^T: ${label}`, () => {
+			const problem = prepareProblem(build());
+			const n = problem.outputCount;
+			const p = problem.parameterCount;
+			const jacobian = problem.initialJacobian;
+			for (let r = 0; r < n; r++) {
+				for (let s = 0; s < n; s++) {
+					let sum = 0;
+					let magnitude = 0;
+					for (let k = 0; k < p; k++) {
+						sum += jacobian[r * p + k] * jacobian[s * p + k];
+						magnitude += Math.abs(jacobian[r * p + k] * jacobian[s * p + k]);
+					}
+					const actual = problem.initialKernel[r * n + s];
+					// Both sums have a rounding error of at most about p 2^-53 sum |J_rk J_sk|.
+					const tolerance = 2 * p * 2 ** -53 * magnitude;
+					assert.ok(Math.abs(actual - sum) <= tolerance, `entry (${r}, ${s}): ${actual}, J0 J0^T ${sum}`);
+					assert.equal(actual, problem.initialKernel[s * n + r], `entry (${r}, ${s}) is symmetric`);
+				}
+			}
+		});
+	}
+
+	it('spares forming J0 on the matrix-free path', () => {
+		const spec = benchSpec('small');
+		const problem = prepareProblem(spec);
+		let reads = 0;
+		const formJacobian = Object.getOwnPropertyDescriptor(problem, 'initialJacobian')?.get;
+		assert.ok(formJacobian !== undefined, 'initialJacobian is a getter');
+		Object.defineProperty(problem, 'initialJacobian', {
+			get: () => {
+				reads++;
+				return formJacobian.call(problem);
+			},
+		});
+		const free = simulateSpec(spec, { problem, rtol: 1e-6 });
+		assert.equal(free.solver.matrixFree, true, 'the run takes the matrix-free path');
+		assert.equal(reads, 0, 'J0 reads on the matrix-free path');
+		const stored = simulateSpec(spec, { problem, rtol: 1e-6, matrixFree: false });
+		assert.equal(stored.solver.matrixFree, false, 'the run takes the stored path');
+		assert.ok(reads > 0, 'the stored path reads J0');
+	});
+});
+
 describe('simulation kernel drift', () => {
-	// A model passed in makes the run apply the Jacobian formula to the deviation system's current
-	// offset, for the reports and for the kernel refreshes. The layer factors come from that same offset on the stored path and from passes at
+	// A problem without layer factors makes the run apply the Jacobian formula to the deviation
+	// system's current offset, for the reports and for the kernel refreshes. The layer factors come from that same offset on the stored path and from passes at
 	// w_t on the matrix-free one, so rounding separates the two. Both form differences whose
 	// relative rounding error grows like alpha * 2^-52 (2e-10 at alpha 1e6).
 	for (const alpha of [100, 1e6]) {
 		it(`agrees with the Jacobian formula at alpha ${alpha}`, () => {
 			const spec = benchSpec('small');
 			const factored = simulateSpec(spec, { rtol: 1e-6, alpha });
+			// The same prepared problem (and K0) without the layer factors: the spread reads J0.
 			const reference = simulateSpec(spec, {
 				rtol: 1e-6,
 				alpha,
-				problem: prepareProblem(spec, { model: createModel(spec) }),
+				problem: { ...prepareProblem(spec), mlpKernelDrift: undefined },
 			});
 			assert.equal(factored.times.length, spec.analysis.times.length, 'report count');
 			// A kernel refresh takes K_t - K0 from the same layer factors, so E and ||w - w0||
