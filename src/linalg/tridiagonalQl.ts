@@ -144,8 +144,8 @@ const PIVOT_MINIMUM = 2 ** -1000;
 
 /**
  * Bisects [lower, upper], which contains the whole spectrum, for the k-th smallest eigenvalue
- * (1-based) until the interval is as narrow as the doubles near it, or narrower than
- * `eps` (the matrix's norm is at least 1 here, so eigenvalues are not more accurate than that).
+ * (1-based). It stops when the interval is as narrow as the doubles near it or narrower than
+ * `eps`, because the matrix's norm is at least 1 here and no eigenvalue is more accurate.
  */
 function bisect(matrix: ScaledTridiagonal, lower: number, upper: number, k: number): number {
 	let left = lower;

@@ -101,8 +101,8 @@ export class DeviationSystem {
 	private lazyOffsetLoad = -1;
 	private lazyOffset: Float64Array | undefined;
 	/**
-	 * An MLP's layer factors at the point of the `load` call numbered `load`; `kept` when a
-	 * reference kernel holds them, so that the next point needs new arrays.
+	 * An MLP's layer factors at the point of the `load` call numbered `load`. `kept` is true when a
+	 * reference kernel holds them, so the next point needs new arrays.
 	 */
 	private layerFactors: { readonly load: number; readonly factors: LayerFactors; kept: boolean } | undefined;
 

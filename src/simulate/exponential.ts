@@ -581,7 +581,7 @@ export function denseState(segment: DenseSegment, theta: number, out: Float64Arr
 		}
 		coordinates[k] = phi.phi0 * coordinates[k] + tau * forcing;
 	}
-	// Dense output asks for arbitrary fractions of a step: they would only displace the kept ones.
+	// Dense output requests arbitrary fractions of a step, which would only displace the kept ones.
 	addForcingIntegral(reference, segment.t, tau, coordinates, false);
 	fromEigenbasis(reference, coordinates, out);
 	if (residualOnly) {
@@ -814,9 +814,9 @@ function decayAt(forcing: ReferenceForcing, t: number): Float64Array {
  *
  * with `phi_1(x) = (e^x - 1) / x`: W is the divided difference of `exp(-tau x)` at lambda_k and
  * l_l, accurate when the two rates are close. W depends on tau but not on t, and the stages of
- * one step size use only a few values of tau, so with `reuse` the n^2 weights of the last
- * `WEIGHT_CACHE_SIZE` values are kept (two exponentials per weight, where the sum itself costs
- * two products).
+ * one step size use only a few values of tau. So with `reuse` the n^2 weights of the last
+ * `WEIGHT_CACHE_SIZE` values are kept: each weight costs two exponentials, and the sum only two
+ * products per weight.
  */
 export function addForcingIntegral(
 	reference: ReferenceKernel,

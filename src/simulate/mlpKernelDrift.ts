@@ -343,8 +343,8 @@ export class MlpKernelDrift {
 	}
 
 	/**
-	 * The four n x n buffers of `changeProducts` for both factor sides, allocated once: `addBlock`
-	 * runs at every report time and kernel refresh.
+	 * Returns the four n x n buffers of `changeProducts` for both factor sides. They are allocated
+	 * once, because `addBlock` runs at every report time and kernel refresh.
 	 */
 	private productBuffers(): [ChangeProducts, ChangeProducts] {
 		const n = this.n;
