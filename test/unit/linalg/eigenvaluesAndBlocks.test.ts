@@ -92,7 +92,7 @@ describe('symmetricExtremeEigenvalues', () => {
 		}
 	});
 
-	it('handles repeated, zero, rank-one, diagonal and one-sided spectra', () => {
+	it('handles degenerate spectra', () => {
 		const size = 20;
 		const identity = new Float64Array(size * size);
 		const ones = new Float64Array(size * size).fill(1);
@@ -113,10 +113,11 @@ describe('symmetricExtremeEigenvalues', () => {
 		const clamped = symmetricExtremeEigenvalues(negative, size, { nonNegative: true });
 		assert.equal(clamped.smallest, 0, 'nonNegative clamps the smallest eigenvalue');
 		const scale = Math.abs(symmetricEigenvalues(negative, size)[0]);
-		assert.ok(clamped.largest >= 0 && clamped.largest <= 64 * Number.EPSILON * scale, `largest ${clamped.largest}`);
+		assert.ok(clamped.largest >= 0, `largest ${clamped.largest} is negative`);
+		assert.ok(clamped.largest <= 64 * Number.EPSILON * scale, `largest ${clamped.largest}, expected 0`);
 	});
 
-	it('keeps its relative accuracy for entries near the ends of the double range', () => {
+	it('keeps its accuracy at extreme scales', () => {
 		const size = 12;
 		const matrix = randomSymmetric(size, 99);
 		const values = symmetricEigenvalues(matrix, size);
@@ -127,7 +128,7 @@ describe('symmetricExtremeEigenvalues', () => {
 		}
 	});
 
-	it('finds the ends of a tridiagonal matrix with a zero pivot', () => {
+	it('passes a zero pivot', () => {
 		// [[0, 1], [1, 0]] has eigenvalues -1 and 1, and its first pivot at x = 0 is zero.
 		const ends = tridiagonalExtremes(Float64Array.from([0, 0]), Float64Array.from([0, 1]), 2);
 		assert.ok(Math.abs(ends.smallest + 1) <= 4 * Number.EPSILON, `smallest ${ends.smallest}`);

@@ -89,7 +89,7 @@ test('matrix-free MLP products equal the products with the formed Jacobian', () 
 	assert.equal(variants.length, 240);
 });
 
-test('layer factors less another set equal the difference of the two sets', () => {
+test('layer factor changes equal differences', () => {
 	// 4, 11 and 17 inputs take the transpose's sweeps of four inputs with no, three and one left over.
 	const variants = mlpVariants([[3, 5, 2], [3, 4, 6, 1]], ['tanh']).filter(({ parametrization }) => parametrization === 'ntk');
 	variants.forEach(({ widths, activation, centering, bias, label }, count) => {

@@ -82,9 +82,9 @@ describe('exact forcing integral', () => {
 		});
 	}
 
-	it('gives the same sums from kept weights as from new ones', () => {
+	it('gives identical sums from kept weights', () => {
 		// One reference throughout, so later calls with a step fraction seen before reuse its
-		// weights; six fractions exceed the four kept, so some are computed again.
+		// weights. Six fractions exceed the four kept, so some are computed again.
 		const kept = reference();
 		const calls = [
 			[0, 0.5], [3, 0.5], [3, 30], [9, 0.25], [9, 0.5], [20, 900], [20, 2], [21, 7], [40, 0.5], [41, 30], [41, 0.25],

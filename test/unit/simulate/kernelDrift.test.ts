@@ -220,7 +220,7 @@ describe('Jacobian distance from layer factors', () => {
 		});
 	}
 
-	it('keeps the factors a reference kernel holds when the system moves on', () => {
+	it('keeps factors a reference holds', () => {
 		const spec = variantSpec('tanh', 'initial', [3, 7, 2], false);
 		const problem = prepareProblem(spec);
 		const alpha = 10;
