@@ -69,18 +69,14 @@ function guardedLipschitz(model: DifferentiableModel, radius: number): Lipschitz
 }
 
 /**
- * Recognizes the errors a certified bound throws when its intermediate matrices overflow: the
- * `nonFinite` SimulationError of the operator norms, and the bare TypeError that ml-matrix 6.15.1's
- * `EigenvalueDecomposition` throws for a finite symmetric matrix with entries near 1e308.
- *
- * NOTE: the TypeError case is the ml-matrix trap, reached through `symmetricEigen`; once
- * `symmetricEigen` scales such matrices itself it no longer occurs.
+ * Recognizes the error a certified bound throws when its intermediate matrices overflow: the
+ * `nonFinite` SimulationError of the operator norms. ml-matrix 6.15.1's `EigenvalueDecomposition`
+ * also threw a bare TypeError for a finite symmetric matrix with entries near 1e308, but
+ * `symmetricEigen` scales such a matrix by a power of 2 first and returns infinite eigenvalues
+ * where they overflow, which the callers treat as overflow.
  */
 function isOverflowFailure(error: unknown): boolean {
-	if (error instanceof SimulationError) {
-		return error.kind === 'nonFinite';
-	}
-	return error instanceof TypeError;
+	return error instanceof SimulationError && error.kind === 'nonFinite';
 }
 
 /**

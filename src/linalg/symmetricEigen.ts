@@ -55,6 +55,7 @@ export function symmetricEigen(
 	if (!decomposeTridiagonalQl(input)) {
 		throw timeBudgetError(size);
 	}
+	unscale(input.d, input.scale);
 	return sortedDecomposition(input.d, input.vt, size, options.nonNegative === true);
 }
 
@@ -81,7 +82,7 @@ export function symmetricEigenvalues(
 	if (size > 0 && !decomposeTridiagonalQl(input)) {
 		throw timeBudgetError(size);
 	}
-	const values = input.d.sort();
+	const values = unscale(input.d, input.scale).sort();
 	if (options.nonNegative) {
 		for (let k = 0; k < size; k++) {
 			values[k] = Math.max(0, values[k]);
@@ -108,27 +109,38 @@ export function symmetricExtremeEigenvalues(
 	options: SymmetricEigenOptions = {},
 ): { smallest: number; largest: number } {
 	checkSquare(matrix, size);
-	const extremes = extremeEigenvalues(qlInput(matrix, size, options, true));
+	const input = qlInput(matrix, size, options, true);
+	const extremes = extremeEigenvalues(input);
 	if (extremes === null) {
 		throw timeBudgetError(size);
 	}
+	const smallest = extremes.smallest / input.scale;
+	const largest = extremes.largest / input.scale;
 	if (options.nonNegative) {
-		return { smallest: Math.max(0, extremes.smallest), largest: Math.max(0, extremes.largest) };
+		return { smallest: Math.max(0, smallest), largest: Math.max(0, largest) };
 	}
-	return extremes;
+	return { smallest, largest };
 }
 
-/** Builds the QL solver's input: the symmetric part of `matrix`, work arrays and the deadline. */
+/**
+ * Builds the QL solver's input: the symmetric part of `matrix` times `scale`, work arrays and the
+ * deadline. `scale` is 1 unless the largest entry lies outside [2^-200, 2^200]. Then it is the
+ * power of 2 that brings that entry to [1, 2), because the Householder steps square entries: at
+ * 1e-200 the squares underflow to 0, and the eigenvalues came out 1.4 % wrong before this
+ * scaling. Scaling by a power of 2 is exact, so the caller divides the eigenvalues by it.
+ */
 function qlInput(
 	matrix: Float64Array,
 	size: number,
 	options: SymmetricEigenOptions,
 	valuesOnly: boolean,
-): TridiagonalQlInput {
+): TridiagonalQlInput & { readonly scale: number } {
 	const deadline = options.deadlineMs;
+	const scale = scaleFor(matrix);
 	return {
 		size,
-		vt: symmetrized(matrix, size),
+		scale,
+		vt: symmetrized(matrix, size, scale),
 		d: new Float64Array(size),
 		e: new Float64Array(size),
 		shouldStop: deadline === undefined ? undefined : () => Date.now() > deadline,
@@ -183,14 +195,41 @@ function checkSquare(matrix: Float64Array, size: number): void {
 	}
 }
 
-function symmetrized(matrix: Float64Array, size: number): Float64Array {
+/** Returns the power of 2 `qlInput` scales the matrix by (1 for entries in [2^-200, 2^200]). */
+function scaleFor(matrix: Float64Array): number {
+	let largest = 0;
+	for (let index = 0; index < matrix.length; index++) {
+		largest = Math.max(largest, Math.abs(matrix[index]));
+	}
+	if (largest === 0 || (largest >= 2 ** -200 && largest <= 2 ** 200)) {
+		return 1;
+	}
+	// Capped so that the factor stays finite for subnormal entries (below 2^-1022).
+	return 2 ** Math.min(1000, -Math.floor(Math.log2(largest)));
+}
+
+/** Returns `(A + A^T) / 2` times `scale`, without overflow for entries near the largest double. */
+function symmetrized(matrix: Float64Array, size: number, scale: number): Float64Array {
 	const result = new Float64Array(size * size);
+	const half = 0.5 * scale;
 	for (let i = 0; i < size; i++) {
 		for (let j = i; j < size; j++) {
-			const value = 0.5 * (matrix[i * size + j] + matrix[j * size + i]);
+			const upper = matrix[i * size + j];
+			const lower = matrix[j * size + i];
+			const value = scale === 1 ? 0.5 * (upper + lower) : half * upper + half * lower;
 			result[i * size + j] = value;
 			result[j * size + i] = value;
 		}
 	}
 	return result;
+}
+
+/** Divides the eigenvalues in place by the scale of `qlInput` and returns them. */
+function unscale(values: Float64Array, scale: number): Float64Array {
+	if (scale !== 1) {
+		for (let k = 0; k < values.length; k++) {
+			values[k] /= scale;
+		}
+	}
+	return values;
 }

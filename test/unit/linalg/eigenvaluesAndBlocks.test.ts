@@ -60,6 +60,31 @@ describe('symmetricEigenvalues', () => {
 		assert.deepEqual(Array.from(diagonal), expected, 'diagonal matrix eigenvalues in ascending order');
 	});
 
+	it('keeps its accuracy at extreme scales', () => {
+		// The Householder steps square entries: unscaled, those near 1e-200 underflowed and the
+		// eigenvalues of a 3 x 3 matrix came out 1.4 % wrong.
+		for (const size of [3, 12, 40]) {
+			const matrix = randomSymmetric(size, 500 + size);
+			const expected = symmetricEigen(matrix, size);
+			for (const scale of [2 ** -1000, 1e-300, 1e-200, 1e-100, 1e100, 1e200, 1e300, 2 ** 1020]) {
+				const scaled = matrix.map((value) => value * scale);
+				const values = symmetricEigenvalues(scaled, size);
+				const decomposition = symmetricEigen(scaled, size);
+				const norm = Math.max(Math.abs(expected.values[0]), Math.abs(expected.values[size - 1]));
+				for (let k = 0; k < size; k++) {
+					const tolerance = 64 * Number.EPSILON * norm;
+					const label = `size ${size}, scale ${scale}, eigenvalue ${k}`;
+					assert.ok(Math.abs(values[k] / scale - expected.values[k]) <= tolerance, `${label}: ${values[k] / scale}, expected ${expected.values[k]}`);
+					assert.ok(Math.abs(decomposition.values[k] / scale - expected.values[k]) <= tolerance, `${label} with vectors`);
+				}
+				// Scaling by a power of 2 is exact, so the vectors are those of the unscaled matrix.
+				if (Number.isInteger(Math.log2(scale))) {
+					assert.deepEqual(decomposition.vectors, expected.vectors, `size ${size}, scale ${scale}: eigenvectors`);
+				}
+			}
+		}
+	});
+
 	it('rejects non-finite entries and a passed deadline', () => {
 		const withNaN = Float64Array.from([1, Number.NaN, Number.NaN, 1]);
 		const withInfinity = Float64Array.from([1, 0, 0, Infinity]);
