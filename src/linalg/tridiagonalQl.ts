@@ -105,7 +105,8 @@ export function tridiagonalExtremes(
 	if (largestEntry === 0 || n === 1) {
 		return { smallest: d[0] ?? 0, largest: d[0] ?? 0 };
 	}
-	const scale = 2 ** Math.floor(Math.log2(largestEntry));
+	// Math.log2 rounds up to 1024 within a few ulps of the largest double, whose 2^1024 overflows.
+	const scale = 2 ** Math.min(1023, Math.floor(Math.log2(largestEntry)));
 	const diagonal = new Float64Array(n);
 	const squares = new Float64Array(n);
 	let lower = Infinity;

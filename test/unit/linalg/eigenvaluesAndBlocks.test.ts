@@ -153,6 +153,18 @@ describe('symmetricExtremeEigenvalues', () => {
 		}
 	});
 
+	it('scales entries near the largest double', () => {
+		// Both ends are accurate to a few eps ||T|| in absolute terms, and an end within that of
+		// the largest double may round to Infinity; none may be NaN.
+		const accuracy = 4 * Number.EPSILON * Number.MAX_VALUE;
+		const ends = tridiagonalExtremes(Float64Array.from([Number.MAX_VALUE, 1]), Float64Array.from([0, 0]), 2);
+		assert.ok(Math.abs(ends.smallest - 1) <= accuracy, `smallest ${ends.smallest}, expected 1`);
+		assert.ok(ends.largest >= Number.MAX_VALUE * (1 - 4 * Number.EPSILON), `largest ${ends.largest}`);
+		const extremes = symmetricExtremeEigenvalues(Float64Array.from([-Number.MAX_VALUE, 0, 0, 2]), 2);
+		assert.ok(extremes.smallest <= -Number.MAX_VALUE * (1 - 4 * Number.EPSILON), `smallest ${extremes.smallest}`);
+		assert.ok(Math.abs(extremes.largest - 2) <= accuracy, `largest ${extremes.largest}, expected 2`);
+	});
+
 	it('passes a zero pivot', () => {
 		// [[0, 1], [1, 0]] has eigenvalues -1 and 1, and its first pivot at x = 0 is zero.
 		const ends = tridiagonalExtremes(Float64Array.from([0, 0]), Float64Array.from([0, 1]), 2);
