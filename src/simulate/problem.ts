@@ -3,7 +3,7 @@ import { gramMatrix, isAllFinite } from '../linalg';
 import type { SymmetricEigen } from '../linalg';
 import { createModel } from '../model';
 import type { DifferentiableModel } from '../model/types';
-import type { ResolvedSpec } from '../spec/types';
+import type { MlpModelSpec, ResolvedSpec } from '../spec/types';
 import { decomposeKernel } from './kernelEigen';
 import { MlpKernelDrift } from './mlpKernelDrift';
 
@@ -37,8 +37,9 @@ export interface PreparedProblem {
 	/** ||J0||_2 = sqrt(lambda_max(K0)). */
 	readonly normJ0: number;
 	/**
-	 * The kernel drift from layer factors when the model is the spec's MLP, which also gives K0.
-	 * It is undefined for other models and for a model passed in `PrepareOptions.model`.
+	 * The kernel drift from layer factors when the model is the spec's MLP, built with K0 where it
+	 * gives K0 and on first use otherwise. It is undefined for other models and for a model passed
+	 * in `PrepareOptions.model`.
 	 */
 	readonly mlpKernelDrift: MlpKernelDrift | undefined;
 	/**
@@ -69,8 +70,8 @@ export interface PrepareOptions {
  *
  * (Jacot, Gabriel and Hongler 2018 for the kernel). Cost one model evaluation, one Jacobian,
  * n^2 p / 2 for K0 and O(n^3) for the eigendecomposition; J0^T Q (n^2 p) is computed on first use.
- * For the spec's MLP, K0 comes from the layer factors at w0 (`MlpKernelDrift.initialKernel`) and J0
- * is formed on first read.
+ * For the spec's MLP whose layer factors' Gram matrices are smaller than J0 (`factorGramsFit`), K0
+ * comes from those factors (`MlpKernelDrift.initialKernel`) and J0 is formed on first read.
  *
  * @param spec - resolved spec
  * @param options - optional model override
@@ -91,8 +92,10 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 	assertFinite(initialOutputs, 'h(w0)');
 	const modelSpec = spec.model;
 	const ownMlp = options.model === undefined && modelSpec.type === 'mlp';
-	// The spec's MLP gives K0 from its layer factors, and J0 is formed only if a path reads it.
-	const kernelDrift = ownMlp ? new MlpKernelDrift(modelSpec, spec.data, w0) : undefined;
+	// The spec's MLP gives K0 from its layer factors where their Gram matrices take less memory
+	// than J0, and J0 is then formed only if a path reads it.
+	let kernelDrift =
+		ownMlp && factorGramsFit(modelSpec, n, p) ? new MlpKernelDrift(modelSpec, spec.data, w0) : undefined;
 	let initialJacobian: Float64Array | undefined;
 	const formJacobian = (): Float64Array => {
 		const jacobian = new Float64Array(n * p);
@@ -142,7 +145,12 @@ export function prepareProblem(spec: ResolvedSpec, options: PrepareOptions = {})
 			return jacobianTimesEigenvectors;
 		},
 		normJ0: Math.sqrt(lambdaMax),
-		mlpKernelDrift: kernelDrift,
+		get mlpKernelDrift(): MlpKernelDrift | undefined {
+			if (ownMlp && kernelDrift === undefined) {
+				kernelDrift = new MlpKernelDrift(modelSpec, spec.data, w0);
+			}
+			return kernelDrift;
+		},
 		timeScale: spec.training.loss === 'mean' ? 1 / n : 1,
 	};
 }
@@ -183,6 +191,18 @@ function assertBeforeDeadline(deadlineMs: number | undefined, phase: string): vo
 			'budget or use fewer training inputs.',
 		0,
 	);
+}
+
+/**
+ * Returns true when the two n x n Gram matrices per parameter block that `MlpKernelDrift` keeps
+ * (2 L n^2 doubles for L blocks) take no more memory than J0 (n p). That holds for wide networks
+ * such as the benchmark's (L = 2, n = 64, p = 4608), but not for deep, narrow ones with many
+ * outputs: 40 layers of antisymmetric copies at n = 800 would keep 781 MiB where J0 is 9.5 MiB.
+ */
+function factorGramsFit(spec: MlpModelSpec, n: number, p: number): boolean {
+	const copies = spec.centering === 'antisymmetric' ? 2 : 1;
+	const blocks = copies * (spec.widths.length - 1);
+	return 2 * blocks * n <= p;
 }
 
 function readTargets(spec: ResolvedSpec, n: number): Float64Array {

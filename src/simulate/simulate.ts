@@ -110,6 +110,9 @@ const JACOBIAN_REUSE_FACTOR = 10;
  * The stored path expands it without cancellation. The matrix-free path is taken when
  * `alpha * MATRIX_FREE_ROUNDING <= rtol`, which keeps that error at least a hundredfold below the
  * tolerance for a factor up to 45.
+ *
+ * NOTE: the rule assumes E of order ||r0|| / alpha. With antisymmetric centering E falls like
+ * 1 / alpha^2, so at alpha 1e6 and rtol 1e-6 the matrix-free run leaves E wrong by 100 % or more.
  */
 const MATRIX_FREE_ROUNDING = 1e-12;
 

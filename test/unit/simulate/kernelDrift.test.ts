@@ -270,6 +270,25 @@ describe('K0 from layer factors', () => {
 		});
 	}
 
+	it('forms J0 where the factor grams are larger', () => {
+		// Counts the model's Jacobian evaluations after preparation: none when J0 was formed for K0.
+		const evaluationsAfterPreparation = (spec: ResolvedSpec): number => {
+			const problem = prepareProblem(spec);
+			const jacobian = problem.model.jacobian.bind(problem.model);
+			let calls = 0;
+			problem.model.jacobian = (w, out) => {
+				calls++;
+				return jacobian(w, out);
+			};
+			assert.equal(problem.initialJacobian.length, problem.outputCount * problem.parameterCount);
+			return calls;
+		};
+		// [3, 7, 2] without biases on 5 inputs: 2 blocks x 2 grams x n = 10 rows > p = 35.
+		assert.equal(evaluationsAfterPreparation(variantSpec('tanh', 'initial', [3, 7, 2], false)), 0, 'narrow network');
+		// The benchmark's small network: 2 x 2 x 16 rows <= p = 320.
+		assert.equal(evaluationsAfterPreparation(benchSpec('small')), 1, 'wide network');
+	});
+
 	it('spares forming J0 on the matrix-free path', () => {
 		const spec = benchSpec('small');
 		const problem = prepareProblem(spec);
