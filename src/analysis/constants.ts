@@ -71,9 +71,9 @@ function guardedLipschitz(model: DifferentiableModel, radius: number): Lipschitz
 /**
  * Recognizes the error a certified bound throws when its intermediate matrices overflow: the
  * `nonFinite` SimulationError of the operator norms. ml-matrix 6.15.1's `EigenvalueDecomposition`
- * also threw a bare TypeError for a finite symmetric matrix with entries near 1e308, but
- * `symmetricEigen` scales such a matrix by a power of 2 first and returns infinite eigenvalues
- * where they overflow, which the callers treat as overflow.
+ * also threw a bare TypeError for a finite symmetric matrix with entries near 1e308. The
+ * `symmetricEigen` that replaced it scales such a matrix by a power of 2 first. Where eigenvalues
+ * overflow it returns Infinity, which the callers treat as overflow.
  */
 function isOverflowFailure(error: unknown): boolean {
 	return error instanceof SimulationError && error.kind === 'nonFinite';

@@ -105,6 +105,7 @@ export function tridiagonalExtremes(
 	if (largestEntry === 0 || n === 1) {
 		return { smallest: d[0] ?? 0, largest: d[0] ?? 0 };
 	}
+
 	// Math.log2 rounds up to 1024 within a few ulps of the largest double, whose 2^1024 overflows.
 	const scale = 2 ** Math.min(1023, Math.floor(Math.log2(largestEntry)));
 	const diagonal = new Float64Array(n);
@@ -119,10 +120,12 @@ export function tridiagonalExtremes(
 		lower = Math.min(lower, diagonal[i] - left - right);
 		upper = Math.max(upper, diagonal[i] + left + right);
 	}
+
 	// Gershgorin's interval, widened so that both ends count strictly outside the spectrum.
 	const margin = 4 * n * Number.EPSILON * Math.max(Math.abs(lower), Math.abs(upper)) + Number.MIN_VALUE;
 	lower -= margin;
 	upper += margin;
+
 	const tridiagonal = { diagonal, squares, n };
 	return {
 		smallest: scale * bisect(tridiagonal, lower, upper, 1),

@@ -262,10 +262,7 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		addForcingIntegral(this.reference, t, h, coordinates);
 		fromEigenbasis(this.reference, coordinates, out);
-		const [first, last, half] = [start.weights, end.weights, middle.weights];
-		for (let k = 0; k < p; k++) {
-			out[n + k] = y[n + k] + h * (first[k] / 6 + last[k] / 6 + (2 * half[k]) / 3);
-		}
+		addSimpsonWeights(h, y, { start: start.weights, end: end.weights, middle: middle.weights }, out, n, p);
 	}
 
 	/**
@@ -474,10 +471,8 @@ export class ExponentialRungeKuttaStepper implements Stepper {
 		}
 		addForcingIntegral(this.reference, t, h, coordinates);
 		fromEigenbasis(this.reference, coordinates, out);
-		const [w0, , , w3, w4] = this.weightStages;
-		for (let k = 0; k < p; k++) {
-			out[n + k] = y[n + k] + h * (w0[k] / 6 + w3[k] / 6 + (2 * w4[k]) / 3);
-		}
+		const [first, , , last, middle] = this.weightStages;
+		addSimpsonWeights(h, y, { start: first, end: last, middle }, out, n, p);
 	}
 
 	/** Error estimate `h b_5 (G_5 - G_3)`: the step with stage 3 in place of stage 5. */
@@ -658,6 +653,24 @@ function polynomialCoefficients(
 			sum += weights[j][i] * values[i][part][index];
 		}
 		out[j] = sum;
+	}
+}
+
+/**
+ * Writes the d block of a step's solution, `d_n + h (G_start / 6 + G_end / 6 + 2 G_middle / 3)`:
+ * the method's weights b_1, b_4 and b_5 at A = 0, those of Simpson's rule.
+ */
+function addSimpsonWeights(
+	h: number,
+	y: Float64Array,
+	stages: { readonly start: Float64Array; readonly end: Float64Array; readonly middle: Float64Array },
+	out: Float64Array,
+	n: number,
+	p: number,
+): void {
+	const { start, end, middle } = stages;
+	for (let k = 0; k < p; k++) {
+		out[n + k] = y[n + k] + h * (start[k] / 6 + end[k] / 6 + (2 * middle[k]) / 3);
 	}
 }
 

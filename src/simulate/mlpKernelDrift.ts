@@ -84,6 +84,14 @@ export class MlpKernelDrift {
 	 * @param data - the spec's data, already validated by the model
 	 * @param initialParameters - w0 of the model, both copies under antisymmetric centering
 	 */
+	/**
+	 * Returns the number of parameter blocks (layers times network copies) of the spec's MLP. An
+	 * object keeps two n x n Gram matrices per block.
+	 */
+	static blockCount(spec: MlpModelSpec): number {
+		return copyCount(spec) * (spec.widths.length - 1);
+	}
+
 	constructor(spec: MlpModelSpec, data: ResolvedData, initialParameters: Float64Array) {
 		const architecture = createArchitecture(spec);
 		const widths = architecture.widths;
@@ -91,7 +99,7 @@ export class MlpKernelDrift {
 		this.architecture = architecture;
 		this.inputs = Float64Array.from(data.x.flat());
 		this.outputsPerInput = widths[widths.length - 1];
-		this.copies = spec.centering === 'antisymmetric' ? 2 : 1;
+		this.copies = copyCount(spec);
 		this.copyFactor = this.copies === 2 ? Math.SQRT1_2 : 1;
 		this.tangent = new MlpTangentProducts({
 			architecture,
@@ -315,8 +323,9 @@ export class MlpKernelDrift {
 		const inputChange = change.inputs;
 		const [gradientBuffers, inputBuffers] = this.productBuffers();
 		const gradientShape = { n, columns: fanOut };
+		const inputShape = { n, columns: fanIn };
 		const gradients = changeProducts(gradientChange, this.initial[b].gradients, gradientShape, gradientBuffers);
-		const inputs = changeProducts(inputChange, this.initial[b].inputs, { n, columns: fanIn }, inputBuffers);
+		const inputs = changeProducts(inputChange, this.initial[b].inputs, inputShape, inputBuffers);
 		const initialGradientGram = this.initialGradientGrams[b];
 		const initialInputGram = this.initialInputGrams[b];
 		// Both matrices are symmetric, so entry (s, r) is set from entry (r, s).
@@ -370,6 +379,11 @@ export class MlpKernelDrift {
 		this.tangent.setPoint(w);
 		this.tangent.layerFactors(blocks, minus);
 	}
+}
+
+/** Returns the network copies of the spec's MLP: two under antisymmetric centering, else one. */
+function copyCount(spec: MlpModelSpec): number {
+	return spec.centering === 'antisymmetric' ? 2 : 1;
 }
 
 /**

@@ -200,9 +200,7 @@ function assertBeforeDeadline(deadlineMs: number | undefined, phase: string): vo
  * outputs: 40 layers of antisymmetric copies at n = 800 would keep 781 MiB where J0 is 9.5 MiB.
  */
 function factorGramsFit(spec: MlpModelSpec, n: number, p: number): boolean {
-	const copies = spec.centering === 'antisymmetric' ? 2 : 1;
-	const blocks = copies * (spec.widths.length - 1);
-	return 2 * blocks * n <= p;
+	return 2 * MlpKernelDrift.blockCount(spec) * n <= p;
 }
 
 function readTargets(spec: ResolvedSpec, n: number): Float64Array {

@@ -142,7 +142,7 @@ export function driftNorms(
 	};
 }
 
-/** The extreme eigenvalues of a symmetric matrix, which the two norms need (not all n). */
+/** Returns the extreme eigenvalues of a symmetric matrix, all that the two norms need. */
 function extremesAt(
 	matrix: Float64Array,
 	n: number,

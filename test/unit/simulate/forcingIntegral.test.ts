@@ -85,14 +85,14 @@ describe('exact forcing integral', () => {
 	it('gives identical sums from kept weights', () => {
 		// One reference throughout, so later calls with a step fraction seen before reuse its
 		// weights. Six fractions exceed the four kept, so some are computed again.
-		const kept = reference();
+		const sharedReference = reference();
 		const calls = [
 			[0, 0.5], [3, 0.5], [3, 30], [9, 0.25], [9, 0.5], [20, 900], [20, 2], [21, 7], [40, 0.5], [41, 30], [41, 0.25],
 		] as const;
 		for (const [t, tau] of calls) {
 			const reused = Float64Array.from([1, -2, 3]);
 			const fresh = Float64Array.from([1, -2, 3]);
-			addForcingIntegral(kept, t, tau, reused);
+			addForcingIntegral(sharedReference, t, tau, reused);
 			addForcingIntegral(reference(), t, tau, fresh, false);
 			assert.deepEqual([...reused], [...fresh], `t ${t}, tau ${tau}`);
 		}

@@ -227,15 +227,15 @@ describe('Jacobian distance from layer factors', () => {
 		const system = new DeviationSystem(problem, new LinearFlow(problem, initialResidual(problem, alpha)), alpha, 0, true);
 		const state = (scale: number) => new Float64Array(problem.outputCount + problem.parameterCount).fill(scale);
 		system.load(1, state(0.1));
-		const kept = system.currentLayerFactors(true) as LayerFactors;
-		const snapshot = structuredClone(kept);
+		const referenceFactors = system.currentLayerFactors(true) as LayerFactors;
+		const snapshot = structuredClone(referenceFactors);
 		system.load(2, state(0.2));
 		const next = system.currentLayerFactors() as LayerFactors;
-		assert.notEqual(next, kept, 'new arrays after kept factors');
-		assert.deepEqual(kept, snapshot, 'the kept factors are unchanged');
+		assert.notEqual(next, referenceFactors, 'new arrays after kept factors');
+		assert.deepEqual(referenceFactors, snapshot, 'the kept factors are unchanged');
 		system.load(3, state(0.3));
 		assert.equal(system.currentLayerFactors(), next, 'factors nobody kept are overwritten in place');
-		assert.deepEqual(kept, snapshot, 'the kept factors are still unchanged');
+		assert.deepEqual(referenceFactors, snapshot, 'the kept factors are still unchanged');
 	});
 });
 
